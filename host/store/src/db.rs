@@ -1,0 +1,168 @@
+//! Connecting, migrating, and transactions that behave the same on both backends.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor, Transaction};
+
+use crate::{Result, StoreError};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
+
+/// Which database a [`Store`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A single-file embedded database: the default.
+    Sqlite,
+    /// A PostgreSQL server: production and several replicas.
+    Postgres,
+}
+
+/// How to connect.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    /// `sqlite://path/to/file.db` or `postgres://user@host/db`.
+    pub url: String,
+    /// Pool size; `None` picks a default per backend.
+    pub max_connections: Option<u32>,
+}
+
+impl ConnectOptions {
+    /// Defaults for `url`.
+    pub fn new(url: impl Into<String>) -> Self {
+        ConnectOptions { url: url.into(), max_connections: None }
+    }
+}
+
+/// A connection pool and the repositories on it. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connects, creating the SQLite file and its folder when missing. Does not migrate.
+    pub async fn connect(options: &ConnectOptions) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = backend_of(&options.url)?;
+        let url = match backend {
+            Backend::Sqlite => prepare_sqlite_url(&options.url)?,
+            Backend::Postgres => options.url.clone(),
+        };
+        let connect = AnyConnectOptions::from_str(&url).map_err(StoreError::Database)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(options.max_connections.unwrap_or(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            }))
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers run beside the one writer; busy_timeout makes writers
+                        // queue instead of failing; foreign keys are off by default in SQLite.
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA synchronous = NORMAL").await?;
+                        conn.execute("PRAGMA busy_timeout = 10000").await?;
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(connect)
+            .await?;
+        Ok(Store { pool, backend })
+    }
+
+    /// Applies pending migrations. Safe to run on every start and from several replicas.
+    pub async fn migrate(&self) -> Result<()> {
+        MIGRATOR.run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Which backend this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// True when the database answers.
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+
+    /// Closes the pool, waiting for connections in use to be returned.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Begins a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and writes later fails with
+    /// "database is locked" when another writer got in between, instead of waiting its turn.
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+}
+
+fn backend_of(url: &str) -> Result<Backend> {
+    if url.starts_with("sqlite:") {
+        Ok(Backend::Sqlite)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Backend::Postgres)
+    } else {
+        Err(StoreError::Database(sqlx::Error::Configuration(
+            format!("unsupported database URL {url:?}: use sqlite://FILE or postgres://...").into(),
+        )))
+    }
+}
+
+/// Makes `sqlite:` URLs create their file (`mode=rwc`) and its parent folder.
+fn prepare_sqlite_url(url: &str) -> Result<String> {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path != ":memory:" && !path.is_empty() {
+        if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                StoreError::Database(sqlx::Error::Configuration(
+                    format!("cannot create the database folder {}: {e}", parent.display()).into(),
+                ))
+            })?;
+        }
+    }
+    let query = if query.contains("mode=") {
+        query.to_owned()
+    } else if query.is_empty() {
+        "mode=rwc".to_owned()
+    } else {
+        format!("{query}&mode=rwc")
+    };
+    Ok(format!("sqlite://{path}?{query}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_backends() {
+        assert_eq!(backend_of("sqlite://x.db").unwrap(), Backend::Sqlite);
+        assert_eq!(backend_of("sqlite:x.db").unwrap(), Backend::Sqlite);
+        assert_eq!(backend_of("postgres://u@h/d").unwrap(), Backend::Postgres);
+        assert!(backend_of("mysql://u@h/d").is_err());
+    }
+
+    #[test]
+    fn sqlite_urls_create_their_file() {
+        assert_eq!(prepare_sqlite_url("sqlite::memory:").unwrap(), "sqlite://:memory:?mode=rwc");
+        let dir = std::env::temp_dir().join(format!("hanse-url-{}", std::process::id()));
+        let url = format!("sqlite://{}/sub/x.db", dir.display());
+        assert!(prepare_sqlite_url(&url).unwrap().ends_with("/sub/x.db?mode=rwc"));
+        assert!(dir.join("sub").is_dir());
+        assert!(prepare_sqlite_url("sqlite://y.db?mode=ro").unwrap().ends_with("?mode=ro"));
+    }
+}

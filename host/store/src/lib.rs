@@ -1,0 +1,36 @@
+//! Hanse persistence on SQLite (the embedded default) and PostgreSQL, from one set of queries.
+//!
+//! Queries go through sqlx's `Any` driver with `$n` parameters and a deliberately small type
+//! vocabulary (BIGINT, TEXT), so the same SQL runs on both backends; the few places that must
+//! differ ask [`Backend`]. Repositories that touch tenant-owned rows are only reachable through
+//! a [`TenantId`], which only this crate can make from a row it read: no query runs without a
+//! tenant.
+
+mod categories;
+mod db;
+mod error;
+mod ids;
+mod products;
+mod secrets;
+mod settings;
+mod sql;
+mod stock;
+mod tenants;
+mod tokens;
+
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use categories::{CategoryChange, Categories};
+pub use db::{Backend, ConnectOptions, Store};
+pub use error::StoreError;
+pub use ids::now;
+pub use products::{ImportOutcome, ImportRow, Product, ProductFilter, ProductPage, Products};
+pub use secrets::{Secret, hash_secret};
+pub use settings::Settings;
+pub use stock::Stock;
+pub use tenants::{NewTenant, Tenant, TenantId, Tenants};
+pub use tokens::{AdminToken, AdminTokens};
+
+/// Result of a store call.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,33 @@
+//! Small helpers for SQL built at run time (variable-length `IN` lists, optional filters).
+
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+
+/// `$first, $first+1, ...` for `count` parameters.
+pub(crate) fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
+}
+
+/// A parameter value whose SQL type is decided at run time.
+pub(crate) enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+impl Bind {
+    pub(crate) fn bind<'q>(self, query: Query<'q, sqlx::Any, AnyArguments>) -> Query<'q, sqlx::Any, AnyArguments> {
+        match self {
+            Bind::Text(v) => query.bind(v),
+            Bind::Int(v) => query.bind(v),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn numbers_placeholders() {
+        assert_eq!(super::placeholders(2, 3), "$2, $3, $4");
+        assert_eq!(super::placeholders(1, 1), "$1");
+    }
+}

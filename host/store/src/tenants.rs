@@ -1,0 +1,182 @@
+//! Tenants and the host names their storefronts answer on. Operator-level: not tenant-scoped.
+
+use hanse_domain::currency::Currency;
+use hanse_domain::tenant::{Domain, TenantSlug, TenantStatus};
+use hanse_domain::time::Timestamp;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::ids::{new_id, now};
+use crate::{Result, Store, StoreError};
+
+/// A tenant's internal id. Only the store makes one, from a tenant row it read, so holding one
+/// proves the tenant exists; every tenant-scoped repository needs one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TenantId(String);
+
+impl TenantId {
+    /// The id text (for logs).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A tenant as stored.
+#[derive(Debug, Clone)]
+pub struct Tenant {
+    /// Internal id.
+    pub id: TenantId,
+    /// Public handle.
+    pub slug: TenantSlug,
+    /// Display name.
+    pub name: String,
+    /// The currency of every price in this tenant.
+    pub currency: Currency,
+    /// Whether it is serving.
+    pub status: TenantStatus,
+    /// Host names its storefront answers on.
+    pub domains: Vec<String>,
+    /// When it was created.
+    pub created_at: Timestamp,
+    /// When it last changed.
+    pub updated_at: Timestamp,
+}
+
+/// What the operator gives to create a tenant.
+#[derive(Debug, Clone)]
+pub struct NewTenant {
+    /// Public handle, unique.
+    pub slug: TenantSlug,
+    /// Display name.
+    pub name: String,
+    /// Currency of all its prices.
+    pub currency: Currency,
+    /// Storefront host names, each unique across tenants.
+    pub domains: Vec<Domain>,
+}
+
+/// The tenants repository.
+pub struct Tenants<'a> {
+    store: &'a Store,
+}
+
+const COLUMNS: &str = "id, slug, name, currency, status, created_at, updated_at";
+
+impl Store {
+    /// Tenants, for the operator.
+    pub fn tenants(&self) -> Tenants<'_> {
+        Tenants { store: self }
+    }
+}
+
+impl Tenants<'_> {
+    /// Creates a tenant with its domains, atomically.
+    pub async fn create(&self, new: &NewTenant) -> Result<Tenant> {
+        let mut tx = self.store.begin_write().await?;
+        let id = new_id("t_");
+        let at = now().millis();
+        sqlx::query(
+            "INSERT INTO tenants (id, slug, name, currency, status, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, 'active', $5, $5)",
+        )
+        .bind(&id)
+        .bind(new.slug.as_str())
+        .bind(&new.name)
+        .bind(new.currency.code())
+        .bind(at)
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::on_unique(format!("a tenant with slug {:?} already exists", new.slug.as_str())))?;
+        for domain in &new.domains {
+            sqlx::query("INSERT INTO tenant_domains (domain, tenant_id) VALUES ($1, $2)")
+                .bind(domain.as_str())
+                .bind(&id)
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::on_unique(format!("domain {:?} already belongs to a tenant", domain.as_str())))?;
+        }
+        tx.commit().await?;
+        self.get_by_slug(&new.slug).await?.ok_or(StoreError::NotFound("tenant"))
+    }
+
+    /// All tenants, by slug.
+    pub async fn list(&self) -> Result<Vec<Tenant>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM tenants ORDER BY slug")))
+            .fetch_all(&self.store.pool)
+            .await?;
+        let domains = sqlx::query("SELECT domain, tenant_id FROM tenant_domains ORDER BY domain")
+            .fetch_all(&self.store.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let id: String = row.try_get("id")?;
+                let mine = domains
+                    .iter()
+                    .filter(|d| d.try_get::<String, _>("tenant_id").is_ok_and(|t| t == id))
+                    .filter_map(|d| d.try_get("domain").ok())
+                    .collect();
+                from_row(row, mine)
+            })
+            .collect()
+    }
+
+    /// The tenant with this slug.
+    pub async fn get_by_slug(&self, slug: &TenantSlug) -> Result<Option<Tenant>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM tenants WHERE slug = $1")))
+            .bind(slug.as_str())
+            .fetch_optional(&self.store.pool)
+            .await?;
+        self.with_domains(row).await
+    }
+
+    /// The tenant whose storefront answers on this host name.
+    pub async fn get_by_domain(&self, domain: &Domain) -> Result<Option<Tenant>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM tenants WHERE id = (SELECT tenant_id FROM tenant_domains WHERE domain = $1)"
+        )))
+        .bind(domain.as_str())
+        .fetch_optional(&self.store.pool)
+        .await?;
+        self.with_domains(row).await
+    }
+
+    /// Sets the status; returns the updated tenant.
+    pub async fn set_status(&self, slug: &TenantSlug, status: TenantStatus) -> Result<Tenant> {
+        let done = sqlx::query("UPDATE tenants SET status = $1, updated_at = $2 WHERE slug = $3")
+            .bind(status.as_str())
+            .bind(now().millis())
+            .bind(slug.as_str())
+            .execute(&self.store.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("tenant"));
+        }
+        self.get_by_slug(slug).await?.ok_or(StoreError::NotFound("tenant"))
+    }
+
+    async fn with_domains(&self, row: Option<AnyRow>) -> Result<Option<Tenant>> {
+        let Some(row) = row else { return Ok(None) };
+        let id: String = row.try_get("id")?;
+        let domains = sqlx::query_scalar("SELECT domain FROM tenant_domains WHERE tenant_id = $1 ORDER BY domain")
+            .bind(&id)
+            .fetch_all(&self.store.pool)
+            .await?;
+        from_row(&row, domains).map(Some)
+    }
+}
+
+pub(crate) fn from_row(row: &AnyRow, domains: Vec<String>) -> Result<Tenant> {
+    let slug: String = row.try_get("slug")?;
+    let currency: String = row.try_get("currency")?;
+    let status: String = row.try_get("status")?;
+    Ok(Tenant {
+        id: TenantId(row.try_get("id")?),
+        slug: TenantSlug::parse(&slug).map_err(|e| StoreError::corrupt("tenant slug", e))?,
+        name: row.try_get("name")?,
+        currency: Currency::parse(&currency).map_err(|e| StoreError::corrupt("tenant currency", e))?,
+        status: TenantStatus::parse(&status).map_err(|e| StoreError::corrupt("tenant status", e))?,
+        domains,
+        created_at: Timestamp::from_millis(row.try_get("created_at")?),
+        updated_at: Timestamp::from_millis(row.try_get("updated_at")?),
+    })
+}

@@ -1,0 +1,242 @@
+//! Repository tests. They run on SQLite, or on PostgreSQL when `HANSE_TEST_POSTGRES_URL` is set
+//! (the CI runs the suite once each way).
+
+use std::collections::BTreeMap;
+
+use hanse_domain::currency::Currency;
+use hanse_domain::product::{ProductDraft, ProductInput, ProductStatus, Sku, StockQuantity};
+use hanse_domain::tenant::{Domain, TenantSlug, TenantStatus};
+use hanse_store::testing::fresh_store;
+use hanse_store::{CategoryChange, ImportRow, NewTenant, ProductFilter, Store, StoreError, Tenant};
+
+async fn tenant(store: &Store, slug: &str) -> Tenant {
+    store
+        .tenants()
+        .create(&NewTenant {
+            slug: TenantSlug::parse(slug).unwrap(),
+            name: slug.to_uppercase(),
+            currency: Currency::parse("EUR").unwrap(),
+            domains: vec![Domain::parse(&format!("{slug}.example.com")).unwrap()],
+        })
+        .await
+        .unwrap()
+}
+
+fn draft(sku: &str, name: &str, price: &str) -> ProductDraft {
+    ProductDraft::parse(ProductInput { sku, name, price, ..Default::default() }).unwrap()
+}
+
+fn sku(s: &str) -> Sku {
+    Sku::parse(s).unwrap()
+}
+
+#[tokio::test]
+async fn tenants_are_unique_and_found_by_slug_and_domain() {
+    let store = fresh_store().await;
+    let acme = tenant(&store, "acme").await;
+    assert_eq!(acme.status, TenantStatus::Active);
+    assert_eq!(acme.domains, ["acme.example.com"]);
+    let again = store
+        .tenants()
+        .create(&NewTenant {
+            slug: acme.slug.clone(),
+            name: "x".into(),
+            currency: Currency::parse("USD").unwrap(),
+            domains: vec![],
+        })
+        .await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+    let by_domain = store.tenants().get_by_domain(&Domain::parse("ACME.example.com").unwrap()).await.unwrap().unwrap();
+    assert_eq!(by_domain.id, acme.id);
+    let suspended = store.tenants().set_status(&acme.slug, TenantStatus::Suspended).await.unwrap();
+    assert_eq!(suspended.status, TenantStatus::Suspended);
+    tenant(&store, "beta").await;
+    let slugs: Vec<_> = store.tenants().list().await.unwrap().into_iter().map(|t| t.slug.to_string()).collect();
+    assert_eq!(slugs, ["acme", "beta"]);
+}
+
+#[tokio::test]
+async fn admin_tokens_authenticate_until_revoked() {
+    let store = fresh_store().await;
+    let acme = tenant(&store, "acme").await;
+    let (token, secret) = store.admin_tokens(&acme.id).issue("ci").await.unwrap();
+    assert!(secret.expose().starts_with("hat_"));
+    let found = store.tenant_for_admin_token(secret.expose()).await.unwrap().unwrap();
+    assert_eq!(found.id, acme.id);
+    assert!(store.tenant_for_admin_token("hat_wrong").await.unwrap().is_none());
+
+    let beta = tenant(&store, "beta").await;
+    // Another tenant cannot revoke it.
+    assert!(matches!(store.admin_tokens(&beta.id).revoke(&token.id).await, Err(StoreError::NotFound(_))));
+    store.admin_tokens(&acme.id).revoke(&token.id).await.unwrap();
+    assert!(store.tenant_for_admin_token(secret.expose()).await.unwrap().is_none());
+    let listed = store.admin_tokens(&acme.id).list().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert!(listed[0].revoked_at.is_some());
+}
+
+#[tokio::test]
+async fn operator_token_is_generated_once() {
+    let store = fresh_store().await;
+    let first = store.settings().ensure_operator_token().await.unwrap().unwrap();
+    assert!(store.settings().ensure_operator_token().await.unwrap().is_none());
+    let hash = store.settings().operator_token_hash().await.unwrap().unwrap();
+    assert_eq!(hash, hanse_store::hash_secret(first.expose()));
+}
+
+#[tokio::test]
+async fn products_round_trip_exactly_and_stay_in_their_tenant() {
+    let store = fresh_store().await;
+    let acme = tenant(&store, "acme").await;
+    let beta = tenant(&store, "beta").await;
+    let mut bolt = draft("BOLT-M8", "M8 bolt", "0.1250");
+    bolt.weight = Some(hanse_domain::money::Weight::parse("0.0125").unwrap());
+    bolt.attributes =
+        hanse_domain::product::Attributes::parse(BTreeMap::from([("material".into(), "steel".into())])).unwrap();
+    let created = store.products(&acme.id).create(&bolt, &[], Some(StockQuantity::new(40).unwrap())).await.unwrap();
+    assert_eq!(created.draft, bolt);
+    assert_eq!(created.quantity, 40);
+    assert_eq!(created.draft.price.to_string(), "0.1250");
+
+    let dup = store.products(&acme.id).create(&bolt, &[], None).await;
+    assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+    // The same SKU is free in another tenant, and invisible from it.
+    assert!(store.products(&beta.id).get(&sku("BOLT-M8")).await.unwrap().is_none());
+    store.products(&beta.id).create(&draft("BOLT-M8", "Other", "9"), &[], None).await.unwrap();
+    let mine = store.products(&acme.id).get(&sku("BOLT-M8")).await.unwrap().unwrap();
+    assert_eq!(mine.draft.name, "M8 bolt");
+
+    let mut changed = bolt.clone();
+    changed.price = hanse_domain::money::Price::parse("0.13").unwrap();
+    let (saved, created_now) = store.products(&acme.id).save(&changed, None, None, false).await.unwrap();
+    assert!(!created_now);
+    assert_eq!(saved.draft.price.to_string(), "0.1300");
+    assert_eq!(saved.quantity, 40, "stock is kept when not given");
+    let missing = store.products(&acme.id).save(&draft("NEW", "n", "1"), None, None, false).await;
+    assert!(matches!(missing, Err(StoreError::NotFound(_))));
+
+    store.products(&acme.id).delete(&sku("BOLT-M8")).await.unwrap();
+    assert!(store.products(&acme.id).get(&sku("BOLT-M8")).await.unwrap().is_none());
+    assert!(store.products(&beta.id).get(&sku("BOLT-M8")).await.unwrap().is_some());
+    assert!(matches!(store.products(&acme.id).delete(&sku("BOLT-M8")).await, Err(StoreError::NotFound(_))));
+}
+
+#[tokio::test]
+async fn listing_filters_and_pages() {
+    let store = fresh_store().await;
+    let acme = tenant(&store, "acme").await;
+    let cats = store.categories(&acme.id);
+    let fasteners = cats.create("Fasteners", None, 0).await.unwrap();
+    let bolts = cats.create("Bolts", Some(&fasteners.id), 0).await.unwrap();
+    let tools = cats.create("Tools", None, 1).await.unwrap();
+    let products = store.products(&acme.id);
+    for (s, name, cat) in [
+        ("BOLT-M8", "Hex bolt M8", &bolts.id),
+        ("BOLT-M10", "Hex bolt M10", &bolts.id),
+        ("bolt_x", "Odd bolt", &fasteners.id),
+        ("DRILL-1", "Cordless drill", &tools.id),
+    ] {
+        products.create(&draft(s, name, "1"), std::slice::from_ref(cat), None).await.unwrap();
+    }
+    let mut off = draft("BOLT-OLD", "Retired bolt", "1");
+    off.status = ProductStatus::Inactive;
+    products.create(&off, &[], None).await.unwrap();
+
+    let products = &products;
+    let list = |f: ProductFilter| async move {
+        products.list(&ProductFilter { limit: 100, ..f }).await.unwrap().items.into_iter().map(|p| p.draft.sku.to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(list(ProductFilter { sku_prefix: Some("BOLT-".into()), ..Default::default() }).await, ["BOLT-M10", "BOLT-M8", "BOLT-OLD"]);
+    // '_' is a literal in a prefix, not a LIKE wildcard; case matters.
+    assert_eq!(list(ProductFilter { sku_prefix: Some("bolt_".into()), ..Default::default() }).await, ["bolt_x"]);
+    assert_eq!(list(ProductFilter { category: Some(fasteners.id.clone()), ..Default::default() }).await, ["BOLT-M10", "BOLT-M8", "bolt_x"]);
+    assert_eq!(list(ProductFilter { category: Some(bolts.id.clone()), ..Default::default() }).await, ["BOLT-M10", "BOLT-M8"]);
+    assert_eq!(list(ProductFilter { status: Some(ProductStatus::Inactive), ..Default::default() }).await, ["BOLT-OLD"]);
+    assert_eq!(list(ProductFilter { text: Some("HEX".into()), ..Default::default() }).await, ["BOLT-M10", "BOLT-M8"]);
+    assert_eq!(list(ProductFilter { text: Some("%".into()), ..Default::default() }).await, Vec::<String>::new());
+    let far_future = hanse_domain::time::Timestamp::from_millis(i64::MAX / 2);
+    assert!(list(ProductFilter { updated_since: Some(far_future), ..Default::default() }).await.is_empty());
+
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = products.list(&ProductFilter { limit: 2, after_sku: after, ..Default::default() }).await.unwrap();
+        assert!(page.items.len() <= 2);
+        seen.extend(page.items.iter().map(|p| p.draft.sku.to_string()));
+        match page.next_after {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 5);
+    let mut sorted = seen.clone();
+    sorted.sort();
+    assert_eq!(seen, sorted);
+}
+
+#[tokio::test]
+async fn category_tree_moves_and_refuses_cycles() {
+    let store = fresh_store().await;
+    let acme = tenant(&store, "acme").await;
+    let cats = store.categories(&acme.id);
+    let a = cats.create("A", None, 0).await.unwrap();
+    let b = cats.create("B", Some(&a.id), 0).await.unwrap();
+    let c = cats.create("C", Some(&b.id), 0).await.unwrap();
+    assert_eq!(c.path, format!("/{}/{}/{}/", a.id, b.id, c.id));
+    assert!(matches!(cats.create("B", Some(&a.id), 0).await, Err(StoreError::Conflict(_))));
+
+    let cycle = cats.update(&a.id, &CategoryChange { parent_id: Some(Some(c.id.clone())), ..Default::default() }).await;
+    assert!(matches!(cycle, Err(StoreError::Refused(_))), "{cycle:?}");
+
+    let moved = cats.update(&b.id, &CategoryChange { parent_id: Some(None), name: Some("B2".into()), ..Default::default() }).await.unwrap();
+    assert_eq!(moved.path, format!("/{}/", b.id));
+    assert_eq!(moved.name, "B2");
+    let c_after = cats.get(&c.id).await.unwrap().unwrap();
+    assert_eq!(c_after.path, format!("/{}/{}/", b.id, c.id), "the subtree moves along");
+
+    assert!(matches!(cats.delete(&b.id).await, Err(StoreError::Refused(_))), "not empty");
+    store.products(&acme.id).create(&draft("X", "x", "1"), std::slice::from_ref(&c.id), None).await.unwrap();
+    cats.delete(&c.id).await.unwrap();
+    let x = store.products(&acme.id).get(&sku("X")).await.unwrap().unwrap();
+    assert!(x.categories.is_empty(), "deleting a category unassigns its products");
+
+    let id = cats.ensure_path(&["Tools".into(), "Drills".into()]).await.unwrap();
+    assert_eq!(cats.ensure_path(&["Tools".into(), "Drills".into()]).await.unwrap(), id, "idempotent");
+    let other = tenant(&store, "beta").await;
+    assert!(store.categories(&other.id).get(&id).await.unwrap().is_none());
+    let unknown = store.products(&other.id).create(&draft("Y", "y", "1"), &[id], None).await;
+    assert!(matches!(unknown, Err(StoreError::Refused(_))), "another tenant's category is unknown: {unknown:?}");
+}
+
+#[tokio::test]
+async fn import_is_idempotent() {
+    let store = fresh_store().await;
+    let acme = tenant(&store, "acme").await;
+    let cat = store.categories(&acme.id).ensure_path(&["Fasteners".into()]).await.unwrap();
+    let rows: Vec<ImportRow> = (0..50)
+        .map(|i| ImportRow {
+            draft: draft(&format!("SKU-{i:03}"), &format!("Product {i}"), "2.5"),
+            categories: Some(vec![cat.clone()]),
+            quantity: Some(StockQuantity::new(i).unwrap()),
+        })
+        .collect();
+    let first = store.products(&acme.id).import(&rows).await.unwrap();
+    assert_eq!((first.created, first.updated, first.unchanged), (50, 0, 0));
+    let before = store.products(&acme.id).get(&sku("SKU-007")).await.unwrap().unwrap();
+    let again = store.products(&acme.id).import(&rows).await.unwrap();
+    assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 50));
+    let after = store.products(&acme.id).get(&sku("SKU-007")).await.unwrap().unwrap();
+    assert_eq!(before, after, "nothing, not even updated_at, changes on a re-run");
+
+    let mut changed = rows[..2].to_vec();
+    changed[0].quantity = Some(StockQuantity::new(999).unwrap());
+    changed[1].draft.name = "Renamed".into();
+    let third = store.products(&acme.id).import(&changed).await.unwrap();
+    assert_eq!((third.created, third.updated, third.unchanged), (0, 2, 0));
+    assert_eq!(store.stock(&acme.id).get(&sku("SKU-000")).await.unwrap(), 999);
+
+    let dup = vec![rows[3].clone(), ImportRow { quantity: Some(StockQuantity::new(1).unwrap()), ..rows[3].clone() }];
+    let fourth = store.products(&acme.id).import(&dup).await.unwrap();
+    assert_eq!((fourth.created, fourth.updated, fourth.unchanged), (0, 1, 1));
+    assert_eq!(store.stock(&acme.id).get(&sku("SKU-003")).await.unwrap(), 1);
+}
