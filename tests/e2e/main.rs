@@ -1,1 +1,11 @@
+//! End-to-end tests: the real `hanse` binary, a fresh database per test, HTTP only.
+//!
+//! They run on SQLite, or on PostgreSQL when `HANSE_TEST_POSTGRES_URL` is set.
 
+mod catalog;
+mod harness;
+mod import;
+mod isolation;
+mod operator;
+mod outside;
+mod platform;

@@ -69,7 +69,7 @@ impl Categories<'_> {
         if let Some(new_parent) = &change.parent_id {
             let parent = match new_parent {
                 Some(pid) => Some(get(&mut tx, self.tenant, pid).await?.ok_or_else(|| {
-                    StoreError::Refused(format!("unknown parent category {pid:?}"))
+                    StoreError::Refused("unknown_parent", format!("unknown parent category {pid:?}"))
                 })?),
                 None => None,
             };
@@ -82,7 +82,7 @@ impl Categories<'_> {
             .await?;
             let height = subtree_height(&node.path, below.iter().map(String::as_str));
             check_move(&node.path, height, parent.as_ref().map(|p| p.path.as_str()))
-                .map_err(|e| StoreError::Refused(e.to_string()))?;
+                .map_err(|e| StoreError::Refused("invalid_move", e.to_string()))?;
             let new_path = child_path(parent.as_ref().map(|p| p.path.as_str()), &node.id);
             sqlx::query("UPDATE categories SET parent_id = $3, updated_at = $4 WHERE tenant_id = $1 AND id = $2")
                 .bind(self.tenant.as_str())
@@ -136,7 +136,7 @@ impl Categories<'_> {
             .fetch_one(&mut *tx)
             .await?;
         if children > 0 {
-            return Err(StoreError::Refused(format!("category {id:?} has {children} subcategories; move or delete them first")));
+            return Err(StoreError::Refused("category_not_empty", format!("category {id:?} has {children} subcategories; move or delete them first")));
         }
         for sql in [
             "DELETE FROM product_categories WHERE tenant_id = $1 AND category_id = $2",
@@ -152,7 +152,7 @@ impl Categories<'_> {
     /// ones, as Magento's product import does.
     pub async fn ensure_path(&self, names: &[String]) -> Result<String> {
         if names.is_empty() || names.len() > MAX_DEPTH {
-            return Err(StoreError::Refused(format!("a category path has 1 to {MAX_DEPTH} names")));
+            return Err(StoreError::Refused("invalid_category_path", format!("a category path has 1 to {MAX_DEPTH} names")));
         }
         let mut tx = self.store.begin_write().await?;
         let mut parent: Option<String> = None;
@@ -178,11 +178,11 @@ impl Categories<'_> {
 
 async fn insert(conn: &mut AnyConnection, tenant: &TenantId, name: &str, parent_id: Option<&str>, position: i64) -> Result<CategoryNode> {
     let parent = match parent_id {
-        Some(pid) => Some(get(conn, tenant, pid).await?.ok_or_else(|| StoreError::Refused(format!("unknown parent category {pid:?}")))?),
+        Some(pid) => Some(get(conn, tenant, pid).await?.ok_or_else(|| StoreError::Refused("unknown_parent", format!("unknown parent category {pid:?}")))?),
         None => None,
     };
     if parent.as_ref().is_some_and(|p| depth(&p.path) >= MAX_DEPTH) {
-        return Err(StoreError::Refused(format!("categories nest at most {MAX_DEPTH} levels deep")));
+        return Err(StoreError::Refused("tree_too_deep", format!("categories nest at most {MAX_DEPTH} levels deep")));
     }
     let id = new_id("cat_");
     let path = child_path(parent.as_ref().map(|p| p.path.as_str()), &id);

@@ -9,13 +9,17 @@ pub enum StoreError {
     /// A uniqueness rule refused the write; the text says which.
     #[error("{0}")]
     Conflict(String),
-    /// A rule checked in the store refused the write (for example, a category still in use).
-    #[error("{0}")]
-    Refused(String),
+    /// A rule checked in the store refused the write: a stable code (`category_not_empty`,
+    /// `unknown_category`, ...) and an explanation.
+    #[error("{1}")]
+    Refused(&'static str, String),
     /// Stored data that does not parse back: a bug or a hand-edited database.
     #[error("corrupt stored data: {0}")]
     Corrupt(String),
-    /// The database failed or could not be reached.
+    /// The database could not be reached in time (pool exhausted, connection lost).
+    #[error("database unavailable: {0}")]
+    Unavailable(#[source] sqlx::Error),
+    /// The database failed.
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),
     /// Migrations could not be applied.
@@ -25,7 +29,10 @@ pub enum StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(error: sqlx::Error) -> Self {
-        StoreError::Database(error)
+        match error {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => StoreError::Unavailable(error),
+            other => StoreError::Database(other),
+        }
     }
 }
 
@@ -35,7 +42,7 @@ impl StoreError {
     pub(crate) fn on_unique(message: impl Into<String>) -> impl FnOnce(sqlx::Error) -> StoreError {
         move |error| match &error {
             sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(message.into()),
-            _ => StoreError::Database(error),
+            _ => StoreError::from(error),
         }
     }
 

@@ -25,7 +25,7 @@ pub use categories::{CategoryChange, Categories};
 pub use db::{Backend, ConnectOptions, Store};
 pub use error::StoreError;
 pub use ids::now;
-pub use products::{ImportOutcome, ImportRow, Product, ProductFilter, ProductPage, Products};
+pub use products::{ImportOutcome, ImportRow, KeepFields, Product, ProductFilter, ProductPage, Products};
 pub use secrets::{Secret, hash_secret};
 pub use settings::Settings;
 pub use stock::Stock;

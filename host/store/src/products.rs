@@ -61,10 +61,45 @@ pub struct ProductPage {
 pub struct ImportRow {
     /// The product's content.
     pub draft: ProductDraft,
+    /// Fields the source did not carry: for an existing product they keep their stored value
+    /// instead of the draft's default.
+    pub keep: KeepFields,
     /// Category ids to assign (replacing the current ones); `None` leaves them as they are.
     pub categories: Option<Vec<String>>,
     /// Stock to set; `None` leaves it as it is.
     pub quantity: Option<StockQuantity>,
+}
+
+/// Which optional product fields an import row leaves as stored (its file had no such column).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KeepFields {
+    /// Keep the stored description.
+    pub description: bool,
+    /// Keep the stored status.
+    pub status: bool,
+    /// Keep the stored weight.
+    pub weight: bool,
+    /// Keep the stored attributes.
+    pub attributes: bool,
+}
+
+impl KeepFields {
+    fn fill(self, draft: &ProductDraft, before: &ProductDraft) -> ProductDraft {
+        let mut draft = draft.clone();
+        if self.description {
+            draft.description.clone_from(&before.description);
+        }
+        if self.status {
+            draft.status = before.status;
+        }
+        if self.weight {
+            draft.weight = before.weight;
+        }
+        if self.attributes {
+            draft.attributes = before.attributes.clone();
+        }
+        draft
+    }
 }
 
 /// What one import batch did.
@@ -132,7 +167,7 @@ impl Products<'_> {
         if existing.is_none() && !create_missing {
             return Err(StoreError::NotFound("product"));
         }
-        let row = ImportRow { draft: draft.clone(), categories: categories.map(<[String]>::to_vec), quantity };
+        let row = ImportRow { draft: draft.clone(), keep: KeepFields::default(), categories: categories.map(<[String]>::to_vec), quantity };
         apply(&mut tx, self.tenant, &row, existing.as_ref(), now().millis()).await?;
         let product = load_one(&mut tx, self.tenant, draft.sku.as_str()).await?;
         tx.commit().await?;
@@ -268,9 +303,10 @@ async fn apply(conn: &mut AnyConnection, tenant: &TenantId, row: &ImportRow, bef
         }
         return Ok(Applied::Created);
     };
+    let draft = row.keep.fill(&row.draft, &before.draft);
     let mut changed = false;
-    if row.draft != before.draft {
-        update(conn, tenant, &row.draft, at).await?;
+    if draft != before.draft {
+        update(conn, tenant, &draft, at).await?;
         changed = true;
     }
     if let Some(ids) = &row.categories {
@@ -288,7 +324,7 @@ async fn apply(conn: &mut AnyConnection, tenant: &TenantId, row: &ImportRow, bef
     if !changed {
         return Ok(Applied::Unchanged);
     }
-    if row.draft == before.draft {
+    if draft == before.draft {
         touch(conn, tenant, sku, at).await?;
     }
     Ok(Applied::Updated)
@@ -297,7 +333,7 @@ async fn apply(conn: &mut AnyConnection, tenant: &TenantId, row: &ImportRow, bef
 /// The stored state after `row` was applied over `before`.
 fn merged(row: &ImportRow, before: Option<&Product>, at: i64) -> Product {
     Product {
-        draft: row.draft.clone(),
+        draft: before.map_or_else(|| row.draft.clone(), |b| row.keep.fill(&row.draft, &b.draft)),
         categories: row.categories.as_deref().map(sorted).or_else(|| before.map(|b| b.categories.clone())).unwrap_or_default(),
         quantity: row.quantity.map(StockQuantity::get).or_else(|| before.map(|b| b.quantity)).unwrap_or(0),
         created_at: before.map_or(Timestamp::from_millis(at), |b| b.created_at),
@@ -417,7 +453,7 @@ async fn check_categories(conn: &mut AnyConnection, tenant: &TenantId, ids: &[im
         let found: std::collections::HashSet<String> = query.fetch_all(&mut *conn).await?.into_iter().collect();
         let missing: Vec<&str> = chunk.iter().map(AsRef::as_ref).filter(|id| !found.contains(*id)).collect();
         if !missing.is_empty() {
-            return Err(StoreError::Refused(format!("unknown categories: {}", missing.join(", "))));
+            return Err(StoreError::Refused("unknown_category", format!("unknown categories: {}", missing.join(", "))));
         }
     }
     Ok(())

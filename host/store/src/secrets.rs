@@ -16,6 +16,11 @@ impl Secret {
         Secret(format!("{prefix}{}", hex::encode(bytes)))
     }
 
+    /// A secret chosen by the caller, such as the documented demo token.
+    pub fn known(text: &str) -> Secret {
+        Secret(text.to_owned())
+    }
+
     /// The secret text.
     pub fn expose(&self) -> &str {
         &self.0

@@ -51,6 +51,12 @@ impl AdminTokens<'_> {
     /// Issues a new token; the returned secret is the only copy.
     pub async fn issue(&self, label: &str) -> Result<(AdminToken, Secret)> {
         let secret = Secret::generate("hat_");
+        let token = self.issue_with(label, &secret).await?;
+        Ok((token, secret))
+    }
+
+    /// Registers a caller-chosen secret as a token (for demo data with a documented token).
+    pub async fn issue_with(&self, label: &str, secret: &Secret) -> Result<AdminToken> {
         let token = AdminToken { id: new_id("tok_"), label: label.to_owned(), created_at: now(), revoked_at: None };
         sqlx::query(
             "INSERT INTO admin_tokens (id, tenant_id, token_hash, label, created_at) VALUES ($1, $2, $3, $4, $5)",
@@ -61,8 +67,9 @@ impl AdminTokens<'_> {
         .bind(&token.label)
         .bind(token.created_at.millis())
         .execute(&self.store.pool)
-        .await?;
-        Ok((token, secret))
+        .await
+        .map_err(StoreError::on_unique("that token is already registered"))?;
+        Ok(token)
     }
 
     /// All tokens of the tenant, newest first, revoked ones included.

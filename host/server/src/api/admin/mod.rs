@@ -1,0 +1,19 @@
+//! `/admin/v1`: the merchant's API (tenant admin token).
+
+mod categories;
+mod import;
+mod inventory;
+mod products;
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::state::AppState;
+
+/// Routes under `/admin/v1`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(products::router())
+        .merge(import::router())
+        .merge(categories::router())
+        .merge(inventory::router())
+}

@@ -1,0 +1,13 @@
+//! `/operator/v1`: the hosting provider's API (operator token).
+
+mod tenants;
+mod tokens;
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::state::AppState;
+
+/// Routes under `/operator/v1`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().merge(tenants::router()).merge(tokens::router())
+}

@@ -1,0 +1,114 @@
+//! Tenants: create, list, get, suspend, resume.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use hanse_domain::FieldErrors;
+use hanse_domain::currency::Currency;
+use hanse_domain::tenant::{Domain, TenantSlug, TenantStatus, parse_name};
+use hanse_store::NewTenant;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{JsonBody, Operator};
+use crate::state::AppState;
+use crate::wire::tenant::{TenantCreate, TenantCreated, TenantList, TenantOut};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_tenant, list_tenants))
+        .routes(routes!(get_tenant))
+        .routes(routes!(suspend_tenant))
+        .routes(routes!(resume_tenant))
+}
+
+/// Parses a slug from a path: one that cannot exist is simply not found.
+pub(super) fn slug_in_path(slug: &str) -> ApiResult<TenantSlug> {
+    TenantSlug::parse(slug).map_err(|_| ApiError::not_found("tenant"))
+}
+
+/// Create a tenant, with its first admin token.
+#[utoipa::path(
+    post, path = "/tenants", tag = "operator",
+    request_body = TenantCreate,
+    responses(
+        (status = 201, description = "Created; the admin token is shown only now", body = TenantCreated),
+        (status = 401, description = "No or wrong operator token", body = ErrorBody),
+        (status = 409, description = "Slug or domain taken (`already_exists`)", body = ErrorBody),
+        (status = 422, description = "Invalid field (`validation_failed`)", body = ErrorBody),
+    ),
+    security(("operator_token" = []))
+)]
+async fn create_tenant(
+    _: Operator,
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody<TenantCreate>,
+) -> ApiResult<(StatusCode, Json<TenantCreated>)> {
+    let mut errors = FieldErrors::new();
+    let slug = errors.check("slug", TenantSlug::parse(&body.slug));
+    let name = errors.check("name", parse_name(&body.name, 200));
+    let currency = errors.check("currency", Currency::parse(&body.currency));
+    let domains: Vec<Option<Domain>> =
+        body.domains.iter().enumerate().map(|(i, d)| errors.check(&format!("domains[{i}]"), Domain::parse(d))).collect();
+    let new = errors.finish(|| {
+        Some(NewTenant { slug: slug?, name: name?, currency: currency?, domains: domains.into_iter().collect::<Option<_>>()? })
+    })?;
+    let store = state.store();
+    let tenant = store.tenants().create(&new).await?;
+    let (token, secret) = store.admin_tokens(&tenant.id).issue("initial").await?;
+    tracing::info!(tenant = %tenant.slug, "tenant created");
+    Ok((
+        StatusCode::CREATED,
+        Json(TenantCreated { tenant: (&tenant).into(), admin_token: secret.expose().to_owned(), admin_token_id: token.id }),
+    ))
+}
+
+/// List all tenants.
+#[utoipa::path(
+    get, path = "/tenants", tag = "operator",
+    responses((status = 200, body = TenantList), (status = 401, body = ErrorBody)),
+    security(("operator_token" = []))
+)]
+async fn list_tenants(_: Operator, State(state): State<AppState>) -> ApiResult<Json<TenantList>> {
+    let tenants = state.store().tenants().list().await?;
+    Ok(Json(TenantList { items: tenants.iter().map(Into::into).collect() }))
+}
+
+/// Get a tenant.
+#[utoipa::path(
+    get, path = "/tenants/{slug}", tag = "operator",
+    params(("slug" = String, Path, description = "Tenant slug")),
+    responses((status = 200, body = TenantOut), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("operator_token" = []))
+)]
+async fn get_tenant(_: Operator, State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Json<TenantOut>> {
+    let tenant = state.store().tenants().get_by_slug(&slug_in_path(&slug)?).await?.ok_or_else(|| ApiError::not_found("tenant"))?;
+    Ok(Json((&tenant).into()))
+}
+
+/// Suspend a tenant: its admin and storefront APIs answer 403 `tenant_suspended`; data is kept.
+#[utoipa::path(
+    post, path = "/tenants/{slug}/suspend", tag = "operator",
+    params(("slug" = String, Path, description = "Tenant slug")),
+    responses((status = 200, body = TenantOut), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("operator_token" = []))
+)]
+async fn suspend_tenant(_: Operator, State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Json<TenantOut>> {
+    let tenant = state.store().tenants().set_status(&slug_in_path(&slug)?, TenantStatus::Suspended).await?;
+    tracing::info!(tenant = %tenant.slug, "tenant suspended");
+    Ok(Json((&tenant).into()))
+}
+
+/// Resume a suspended tenant.
+#[utoipa::path(
+    post, path = "/tenants/{slug}/resume", tag = "operator",
+    params(("slug" = String, Path, description = "Tenant slug")),
+    responses((status = 200, body = TenantOut), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("operator_token" = []))
+)]
+async fn resume_tenant(_: Operator, State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Json<TenantOut>> {
+    let tenant = state.store().tenants().set_status(&slug_in_path(&slug)?, TenantStatus::Active).await?;
+    tracing::info!(tenant = %tenant.slug, "tenant resumed");
+    Ok(Json((&tenant).into()))
+}

@@ -1,0 +1,13 @@
+//! `/store/v1`: the buyers' API. The tenant comes from `X-Tenant` or the host name.
+
+mod categories;
+mod products;
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::state::AppState;
+
+/// Routes under `/store/v1`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().merge(products::router()).merge(categories::router())
+}

@@ -1,0 +1,73 @@
+//! `hanse import ...`
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use hanse_domain::tenant::TenantSlug;
+use hanse_store::Store;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::CliError;
+use crate::import::products::{ImportError, import_products};
+
+#[derive(Subcommand)]
+pub enum ImportCommand {
+    /// Import products from a CSV file: upsert by SKU, idempotent, per-row errors.
+    ///
+    /// Columns: sku, name, price (required); description, status, weight, categories
+    /// ("Top/Sub" paths separated by "|", created when missing), quantity (or qty),
+    /// attribute.<code>. Exits with status 1 if any row was refused (valid rows are applied).
+    Products {
+        /// Slug of the tenant to import into.
+        #[arg(long)]
+        tenant: String,
+        /// The CSV file.
+        file: PathBuf,
+    },
+}
+
+pub async fn run(store: &Store, command: ImportCommand) -> Result<(), CliError> {
+    let ImportCommand::Products { tenant, file } = command;
+    let slug = TenantSlug::parse(&tenant).map_err(|e| CliError::Usage(format!("--tenant: {e}")))?;
+    let tenant = store
+        .tenants()
+        .get_by_slug(&slug)
+        .await?
+        .ok_or_else(|| CliError::Usage(format!("no tenant with slug {:?}", slug.as_str())))?;
+    let handle = std::fs::File::open(&file).map_err(|e| CliError::Io(format!("cannot open {}: {e}", file.display())))?;
+    let size = handle.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = ProgressBar::new(size);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let reader = std::io::BufReader::with_capacity(1 << 20, handle);
+    let result = import_products(store, &tenant.id, reader, |bytes| bar.set_position(bytes)).await;
+    bar.finish_and_clear();
+    let report = result.map_err(|e| match e {
+        ImportError::InvalidFile { .. } | ImportError::Read(_) => CliError::Usage(format!("{}: {e}", file.display())),
+        ImportError::Store { .. } => CliError::Io(e.to_string()),
+    })?;
+    for error in &report.errors {
+        let sku = error.sku.as_deref().map(|s| format!(" [{s}]")).unwrap_or_default();
+        let field = error.field.as_deref().map(|f| format!(" {f}:")).unwrap_or_default();
+        eprintln!("line {}{sku}{field} {}", error.line, error.message);
+    }
+    if report.errors_truncated {
+        eprintln!("... more refused rows not listed");
+    }
+    println!(
+        "{} rows: {} created, {} updated, {} unchanged, {} failed in {:.2} s ({} rows/s)",
+        report.rows,
+        report.created,
+        report.updated,
+        report.unchanged,
+        report.failed,
+        report.duration_ms as f64 / 1000.0,
+        report.rows_per_second
+    );
+    if report.failed > 0 {
+        return Err(CliError::Usage(format!("{} row(s) refused; the valid rows were applied", report.failed)));
+    }
+    Ok(())
+}

@@ -1,0 +1,12 @@
+//! Request extractors: authentication, tenant resolution, and JSON and query parsing with
+//! errors in the API's own shape.
+
+mod auth;
+mod json;
+mod query;
+mod tenant;
+
+pub use auth::{AdminTenant, Operator};
+pub use json::JsonBody;
+pub use query::QueryParams;
+pub use tenant::StoreTenant;

@@ -1,0 +1,33 @@
+//! What every handler can reach.
+
+use std::sync::Arc;
+
+use hanse_store::Store;
+
+/// Shared application state. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    operator_token_hash: String,
+}
+
+impl AppState {
+    /// State over `store`, accepting the operator token whose SHA-256 is `operator_token_hash`.
+    pub fn new(store: Store, operator_token_hash: String) -> Self {
+        AppState { inner: Arc::new(Inner { store, operator_token_hash }) }
+    }
+
+    /// The database.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// SHA-256 (hex) of the operator token.
+    pub fn operator_token_hash(&self) -> &str {
+        &self.inner.operator_token_hash
+    }
+}

@@ -1,0 +1,297 @@
+//! Products, as the admin and storefront APIs show them.
+
+use std::collections::BTreeMap;
+
+use hanse_domain::product::{ProductDraft, ProductInput, StockQuantity};
+use hanse_domain::{FieldErrors, ValueError};
+use hanse_store::Product;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::DecimalText;
+
+/// Body of `POST /admin/v1/products` and `PUT /admin/v1/products/{sku}`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProductBody {
+    /// 1-64 letters, digits, `-`, `_`, `.`. Required for POST; for PUT it may be omitted and
+    /// must match the path when given.
+    #[schema(example = "BOLT-M8")]
+    pub sku: Option<String>,
+    /// Display name, required.
+    #[schema(example = "M8 hex bolt")]
+    pub name: String,
+    /// Long text.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// List price per unit: a decimal string `>= 0` with at most 4 decimals.
+    #[schema(value_type = String, example = "0.1250")]
+    pub price: DecimalText,
+    /// `active` (default) or `inactive`.
+    #[serde(default)]
+    #[schema(example = "active")]
+    pub status: Option<String>,
+    /// Weight per unit, a decimal string with at most 4 decimals.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, example = "0.0125")]
+    pub weight: Option<DecimalText>,
+    /// Free-form attributes: lower-case codes to text values.
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
+    /// Category ids to assign. PUT replaces the assignments only when given.
+    #[serde(default)]
+    pub categories: Option<Vec<String>>,
+    /// Stock on hand. PUT changes it only when given.
+    #[serde(default)]
+    pub quantity: Option<i64>,
+}
+
+impl ProductBody {
+    /// Validates the body for the SKU `sku`.
+    pub fn parse(&self, sku: &str) -> Result<(ProductDraft, Option<StockQuantity>), FieldErrors> {
+        let draft = ProductDraft::parse(ProductInput {
+            sku,
+            name: &self.name,
+            description: self.description.as_deref(),
+            price: &self.price.0,
+            status: self.status.as_deref(),
+            weight: self.weight.as_ref().map(|w| w.0.as_str()),
+            attributes: self.attributes.clone(),
+        });
+        let quantity = self.quantity.map(StockQuantity::new).transpose();
+        match (draft, quantity) {
+            (Ok(d), Ok(q)) => Ok((d, q)),
+            (draft, quantity) => {
+                let mut errors = draft.err().unwrap_or_default();
+                if let Err(e) = quantity {
+                    errors.add("quantity", e);
+                }
+                Err(errors)
+            }
+        }
+    }
+}
+
+/// Body of `PATCH /admin/v1/products/{sku}`; absent fields stay as they are.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProductPatch {
+    /// New name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// New description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// New list price (decimal string).
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub price: Option<DecimalText>,
+    /// `active` or `inactive`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// New weight (decimal string); `null` clears it.
+    #[serde(default, deserialize_with = "super::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub weight: Option<Option<DecimalText>>,
+    /// Replaces all attributes.
+    #[serde(default)]
+    pub attributes: Option<BTreeMap<String, String>>,
+    /// Replaces the category assignments.
+    #[serde(default)]
+    pub categories: Option<Vec<String>>,
+    /// New stock on hand.
+    #[serde(default)]
+    pub quantity: Option<i64>,
+}
+
+impl ProductPatch {
+    /// The product after applying this patch to `current`, validated as a whole.
+    pub fn apply(&self, current: &ProductDraft) -> Result<(ProductDraft, Option<StockQuantity>), FieldErrors> {
+        let price = DecimalText(current.price.to_string());
+        let weight = current.weight.map(|w| DecimalText(w.to_string()));
+        let body = ProductBody {
+            sku: None,
+            name: self.name.clone().unwrap_or_else(|| current.name.clone()),
+            description: Some(self.description.clone().unwrap_or_else(|| current.description.clone())),
+            price: self.price.clone().unwrap_or(price),
+            status: Some(self.status.clone().unwrap_or_else(|| current.status.as_str().to_owned())),
+            weight: self.weight.clone().unwrap_or(weight),
+            attributes: self.attributes.clone().unwrap_or_else(|| current.attributes.as_map().clone()),
+            categories: None,
+            quantity: self.quantity,
+        };
+        body.parse(current.sku.as_str())
+    }
+}
+
+/// A product as the merchant sees it.
+#[derive(Serialize, ToSchema)]
+pub struct ProductOut {
+    /// SKU.
+    #[schema(example = "BOLT-M8")]
+    pub sku: String,
+    /// Display name.
+    pub name: String,
+    /// Long text.
+    pub description: String,
+    /// List price per unit, 4 decimals, in the tenant's currency.
+    #[schema(example = "0.1250")]
+    pub price: String,
+    /// `active` or `inactive`.
+    pub status: String,
+    /// Weight per unit, 4 decimals.
+    pub weight: Option<String>,
+    /// Free-form attributes.
+    pub attributes: BTreeMap<String, String>,
+    /// Assigned category ids.
+    pub categories: Vec<String>,
+    /// Stock on hand.
+    pub quantity: i64,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339; moves when the product, its categories or its stock change.
+    pub updated_at: String,
+}
+
+impl From<&Product> for ProductOut {
+    fn from(p: &Product) -> Self {
+        let d = &p.draft;
+        ProductOut {
+            sku: d.sku.to_string(),
+            name: d.name.clone(),
+            description: d.description.clone(),
+            price: d.price.to_string(),
+            status: d.status.as_str().to_owned(),
+            weight: d.weight.map(|w| w.to_string()),
+            attributes: d.attributes.as_map().clone(),
+            categories: p.categories.clone(),
+            quantity: p.quantity,
+            created_at: p.created_at.to_string(),
+            updated_at: p.updated_at.to_string(),
+        }
+    }
+}
+
+/// A page of products for the merchant.
+#[derive(Serialize, ToSchema)]
+pub struct ProductList {
+    /// Products ordered by SKU.
+    pub items: Vec<ProductOut>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A product as buyers see it.
+#[derive(Serialize, ToSchema)]
+pub struct StoreProductOut {
+    /// SKU.
+    #[schema(example = "BOLT-M8")]
+    pub sku: String,
+    /// Display name.
+    pub name: String,
+    /// Long text.
+    pub description: String,
+    /// Unit price, 4 decimals.
+    #[schema(example = "0.1250")]
+    pub price: String,
+    /// ISO 4217 code of `price`.
+    #[schema(example = "USD")]
+    pub currency: String,
+    /// Weight per unit, 4 decimals.
+    pub weight: Option<String>,
+    /// Free-form attributes.
+    pub attributes: BTreeMap<String, String>,
+    /// Category ids.
+    pub categories: Vec<String>,
+    /// Whether any stock is on hand.
+    pub in_stock: bool,
+}
+
+impl StoreProductOut {
+    /// The buyer's view of `p`, priced in `currency`.
+    pub fn new(p: &Product, currency: &str) -> Self {
+        let d = &p.draft;
+        StoreProductOut {
+            sku: d.sku.to_string(),
+            name: d.name.clone(),
+            description: d.description.clone(),
+            price: d.price.to_string(),
+            currency: currency.to_owned(),
+            weight: d.weight.map(|w| w.to_string()),
+            attributes: d.attributes.as_map().clone(),
+            categories: p.categories.clone(),
+            in_stock: p.quantity > 0,
+        }
+    }
+}
+
+/// A page of products for buyers.
+#[derive(Serialize, ToSchema)]
+pub struct StoreProductList {
+    /// Products ordered by SKU.
+    pub items: Vec<StoreProductOut>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Query of `GET /admin/v1/products`.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AdminListQuery {
+    /// Page size, 1-200 (default 50).
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// SKUs starting with this text (case-sensitive).
+    pub sku_prefix: Option<String>,
+    /// Category id: products in it or anywhere below it.
+    pub category: Option<String>,
+    /// `active` or `inactive`.
+    pub status: Option<String>,
+    /// RFC 3339: products changed at or after this time.
+    pub updated_since: Option<String>,
+    /// Text in the SKU or name (case-insensitive).
+    pub q: Option<String>,
+}
+
+/// Query of `GET /store/v1/products`.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct StoreListQuery {
+    /// Page size, 1-200 (default 50).
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Category id: products in it or anywhere below it.
+    pub category: Option<String>,
+    /// Text in the SKU or name (case-insensitive).
+    pub q: Option<String>,
+}
+
+/// Page size from the query: default 50, at most 200.
+pub fn page_limit(limit: Option<u32>) -> Result<u32, ValueError> {
+    match limit {
+        None => Ok(50),
+        Some(n @ 1..=200) => Ok(n),
+        Some(n) => Err(ValueError::new(format!("limit must be from 1 to 200, got {n}"))),
+    }
+}
+
+/// Stock of one SKU.
+#[derive(Serialize, ToSchema)]
+pub struct StockOut {
+    /// SKU.
+    pub sku: String,
+    /// Stock on hand.
+    pub quantity: i64,
+}
+
+/// Body of `PUT /admin/v1/inventory/{sku}`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StockSet {
+    /// Stock on hand: a whole number from 0 to 10^12.
+    pub quantity: i64,
+}
