@@ -1,5 +1,7 @@
 //! Tenants and the host names their storefronts answer on. Operator-level: not tenant-scoped.
 
+use std::collections::HashMap;
+
 use hanse_domain::currency::Currency;
 use hanse_domain::tenant::{Domain, TenantSlug, TenantStatus};
 use hanse_domain::time::Timestamp;
@@ -34,8 +36,6 @@ pub struct Tenant {
     pub currency: Currency,
     /// Whether it is serving.
     pub status: TenantStatus,
-    /// Host names its storefront answers on.
-    pub domains: Vec<String>,
     /// When it was created.
     pub created_at: Timestamp,
     /// When it last changed.
@@ -99,25 +99,30 @@ impl Tenants<'_> {
         self.get_by_slug(&new.slug).await?.ok_or(StoreError::NotFound("tenant"))
     }
 
+    /// The host names of a tenant, sorted.
+    pub async fn domains(&self, tenant: &TenantId) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar("SELECT domain FROM tenant_domains WHERE tenant_id = $1 ORDER BY domain")
+            .bind(tenant.as_str())
+            .fetch_all(&self.store.pool)
+            .await?)
+    }
+
+    /// The host names of every tenant, by tenant.
+    pub async fn all_domains(&self) -> Result<HashMap<TenantId, Vec<String>>> {
+        let rows = sqlx::query("SELECT tenant_id, domain FROM tenant_domains ORDER BY domain").fetch_all(&self.store.pool).await?;
+        let mut by_tenant: HashMap<TenantId, Vec<String>> = HashMap::new();
+        for row in rows {
+            by_tenant.entry(TenantId(row.try_get("tenant_id")?)).or_default().push(row.try_get("domain")?);
+        }
+        Ok(by_tenant)
+    }
+
     /// All tenants, by slug.
     pub async fn list(&self) -> Result<Vec<Tenant>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM tenants ORDER BY slug")))
             .fetch_all(&self.store.pool)
             .await?;
-        let domains = sqlx::query("SELECT domain, tenant_id FROM tenant_domains ORDER BY domain")
-            .fetch_all(&self.store.pool)
-            .await?;
-        rows.iter()
-            .map(|row| {
-                let id: String = row.try_get("id")?;
-                let mine = domains
-                    .iter()
-                    .filter(|d| d.try_get::<String, _>("tenant_id").is_ok_and(|t| t == id))
-                    .filter_map(|d| d.try_get("domain").ok())
-                    .collect();
-                from_row(row, mine)
-            })
-            .collect()
+        rows.iter().map(from_row).collect()
     }
 
     /// The tenant with this slug.
@@ -126,7 +131,7 @@ impl Tenants<'_> {
             .bind(slug.as_str())
             .fetch_optional(&self.store.pool)
             .await?;
-        self.with_domains(row).await
+        row.as_ref().map(from_row).transpose()
     }
 
     /// The tenant whose storefront answers on this host name.
@@ -137,7 +142,7 @@ impl Tenants<'_> {
         .bind(domain.as_str())
         .fetch_optional(&self.store.pool)
         .await?;
-        self.with_domains(row).await
+        row.as_ref().map(from_row).transpose()
     }
 
     /// Sets the status; returns the updated tenant.
@@ -153,19 +158,9 @@ impl Tenants<'_> {
         }
         self.get_by_slug(slug).await?.ok_or(StoreError::NotFound("tenant"))
     }
-
-    async fn with_domains(&self, row: Option<AnyRow>) -> Result<Option<Tenant>> {
-        let Some(row) = row else { return Ok(None) };
-        let id: String = row.try_get("id")?;
-        let domains = sqlx::query_scalar("SELECT domain FROM tenant_domains WHERE tenant_id = $1 ORDER BY domain")
-            .bind(&id)
-            .fetch_all(&self.store.pool)
-            .await?;
-        from_row(&row, domains).map(Some)
-    }
 }
 
-pub(crate) fn from_row(row: &AnyRow, domains: Vec<String>) -> Result<Tenant> {
+pub(crate) fn from_row(row: &AnyRow) -> Result<Tenant> {
     let slug: String = row.try_get("slug")?;
     let currency: String = row.try_get("currency")?;
     let status: String = row.try_get("status")?;
@@ -175,7 +170,6 @@ pub(crate) fn from_row(row: &AnyRow, domains: Vec<String>) -> Result<Tenant> {
         name: row.try_get("name")?,
         currency: Currency::parse(&currency).map_err(|e| StoreError::corrupt("tenant currency", e))?,
         status: TenantStatus::parse(&status).map_err(|e| StoreError::corrupt("tenant status", e))?,
-        domains,
         created_at: Timestamp::from_millis(row.try_get("created_at")?),
         updated_at: Timestamp::from_millis(row.try_get("updated_at")?),
     })

@@ -43,7 +43,7 @@ impl Store {
         .bind(hash_secret(secret))
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|row| from_row(&row, Vec::new())).transpose()
+        row.as_ref().map(from_row).transpose()
     }
 }
 

@@ -35,7 +35,7 @@ async fn tenants_are_unique_and_found_by_slug_and_domain() {
     let store = fresh_store().await;
     let acme = tenant(&store, "acme").await;
     assert_eq!(acme.status, TenantStatus::Active);
-    assert_eq!(acme.domains, ["acme.example.com"]);
+    assert_eq!(store.tenants().domains(&acme.id).await.unwrap(), ["acme.example.com"]);
     let again = store
         .tenants()
         .create(&NewTenant {

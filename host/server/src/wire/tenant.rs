@@ -42,14 +42,15 @@ pub struct TenantOut {
     pub updated_at: String,
 }
 
-impl From<&Tenant> for TenantOut {
-    fn from(t: &Tenant) -> Self {
+impl TenantOut {
+    /// The operator's view of `t`, answering on `domains`.
+    pub fn new(t: &Tenant, domains: Vec<String>) -> Self {
         TenantOut {
             slug: t.slug.to_string(),
             name: t.name.clone(),
             currency: t.currency.code().to_owned(),
             status: t.status.as_str().to_owned(),
-            domains: t.domains.clone(),
+            domains,
             created_at: t.created_at.to_string(),
             updated_at: t.updated_at.to_string(),
         }

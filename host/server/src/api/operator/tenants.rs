@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use hanse_domain::FieldErrors;
 use hanse_domain::currency::Currency;
 use hanse_domain::tenant::{Domain, TenantSlug, TenantStatus, parse_name};
-use hanse_store::NewTenant;
+use hanse_store::{NewTenant, Tenant};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -60,7 +60,7 @@ async fn create_tenant(
     tracing::info!(tenant = %tenant.slug, "tenant created");
     Ok((
         StatusCode::CREATED,
-        Json(TenantCreated { tenant: (&tenant).into(), admin_token: secret.expose().to_owned(), admin_token_id: token.id }),
+        Json(TenantCreated { tenant: TenantOut::new(&tenant, new.domains.iter().map(|d| d.as_str().to_owned()).collect()), admin_token: secret.expose().to_owned(), admin_token_id: token.id }),
     ))
 }
 
@@ -71,8 +71,10 @@ async fn create_tenant(
     security(("operator_token" = []))
 )]
 async fn list_tenants(_: Operator, State(state): State<AppState>) -> ApiResult<Json<TenantList>> {
-    let tenants = state.store().tenants().list().await?;
-    Ok(Json(TenantList { items: tenants.iter().map(Into::into).collect() }))
+    let tenants = state.store().tenants();
+    let mut domains = tenants.all_domains().await?;
+    let items = tenants.list().await?.iter().map(|t| TenantOut::new(t, domains.remove(&t.id).unwrap_or_default())).collect();
+    Ok(Json(TenantList { items }))
 }
 
 /// Get a tenant.
@@ -84,7 +86,7 @@ async fn list_tenants(_: Operator, State(state): State<AppState>) -> ApiResult<J
 )]
 async fn get_tenant(_: Operator, State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Json<TenantOut>> {
     let tenant = state.store().tenants().get_by_slug(&slug_in_path(&slug)?).await?.ok_or_else(|| ApiError::not_found("tenant"))?;
-    Ok(Json((&tenant).into()))
+    tenant_out(&state, &tenant).await
 }
 
 /// Suspend a tenant: its admin and storefront APIs answer 403 `tenant_suspended`; data is kept.
@@ -97,7 +99,7 @@ async fn get_tenant(_: Operator, State(state): State<AppState>, Path(slug): Path
 async fn suspend_tenant(_: Operator, State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Json<TenantOut>> {
     let tenant = state.store().tenants().set_status(&slug_in_path(&slug)?, TenantStatus::Suspended).await?;
     tracing::info!(tenant = %tenant.slug, "tenant suspended");
-    Ok(Json((&tenant).into()))
+    tenant_out(&state, &tenant).await
 }
 
 /// Resume a suspended tenant.
@@ -110,5 +112,10 @@ async fn suspend_tenant(_: Operator, State(state): State<AppState>, Path(slug): 
 async fn resume_tenant(_: Operator, State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Json<TenantOut>> {
     let tenant = state.store().tenants().set_status(&slug_in_path(&slug)?, TenantStatus::Active).await?;
     tracing::info!(tenant = %tenant.slug, "tenant resumed");
-    Ok(Json((&tenant).into()))
+    tenant_out(&state, &tenant).await
+}
+
+async fn tenant_out(state: &AppState, tenant: &Tenant) -> ApiResult<Json<TenantOut>> {
+    let domains = state.store().tenants().domains(&tenant.id).await?;
+    Ok(Json(TenantOut::new(tenant, domains)))
 }
