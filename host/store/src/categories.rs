@@ -149,11 +149,21 @@ impl Categories<'_> {
     }
 
     /// The id of the category at this path of names (top level first), creating the missing
-    /// ones, as Magento's product import does.
+    /// ones, as Magento's product import does. Two imports creating the same category at once
+    /// both end with the one that won.
     pub async fn ensure_path(&self, names: &[String]) -> Result<String> {
         if names.is_empty() || names.len() > MAX_DEPTH {
             return Err(StoreError::Refused("invalid_category_path", format!("a category path has 1 to {MAX_DEPTH} names")));
         }
+        match self.ensure_path_once(names).await {
+            // Another writer created one of the names between our look-up and our insert: the
+            // second attempt finds it.
+            Err(StoreError::Conflict(_)) => self.ensure_path_once(names).await,
+            other => other,
+        }
+    }
+
+    async fn ensure_path_once(&self, names: &[String]) -> Result<String> {
         let mut tx = self.store.begin_write().await?;
         let mut parent: Option<String> = None;
         for name in names {

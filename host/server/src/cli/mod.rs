@@ -17,7 +17,8 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/hanse.db";
 
 /// Hanse: multi-tenant B2B commerce with merchant logic in sandboxed WebAssembly.
 #[derive(Parser)]
-#[command(name = "hanse", version, about, long_about = None, propagate_version = true)]
+#[command(name = "hanse", version, propagate_version = true)]
+#[command(about = "Hanse: multi-tenant B2B commerce with merchant logic in sandboxed WebAssembly")]
 pub struct Cli {
     /// Database to use: `sqlite://FILE` (the default, created when missing) or `postgres://...`.
     #[arg(long, global = true, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, hide_env_values = true)]
