@@ -1,0 +1,37 @@
+//! Money on the wire: a whole number of 1/10,000 currency units.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// Decimal places money keeps on the wire.
+pub const SCALE: u32 = 4;
+
+/// Wire units to a decimal: `125000` is `12.5000`.
+pub fn from_units(units: i64) -> Decimal {
+    Decimal::new(units, SCALE)
+}
+
+/// A decimal to wire units, rounded to 4 decimals half away from zero. Refuses negative amounts
+/// and amounts too large to carry.
+pub fn to_units(amount: Decimal) -> Result<i64, String> {
+    if amount.is_sign_negative() && !amount.is_zero() {
+        return Err(format!("amount {amount} is negative"));
+    }
+    let rounded = amount.round_dp_with_strategy(SCALE, RoundingStrategy::MidpointAwayFromZero);
+    let scaled = rounded.checked_mul(Decimal::new(10_000, 0)).ok_or_else(|| format!("amount {amount} is too large"))?;
+    i64::try_from(scaled).map_err(|_| format!("amount {amount} is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_both_ways() {
+        assert_eq!(from_units(125_000).to_string(), "12.5000");
+        assert_eq!(to_units(Decimal::new(125, 1)).unwrap(), 125_000);
+        assert_eq!(to_units(Decimal::new(123_455, 5)).unwrap(), 12_346, "half away from zero");
+        assert!(to_units(Decimal::new(-1, 2)).is_err());
+        assert_eq!(to_units(Decimal::ZERO).unwrap(), 0);
+        assert!(to_units(Decimal::MAX).is_err());
+    }
+}
