@@ -112,11 +112,19 @@ mod tests {
     #[test]
     fn the_best_reached_tier_wins() {
         let changes = TierPricing::price(&request(TIERS, &[("A", 10, "10.00"), ("B", 100, "10.00"), ("C", 100, "7.00")])).unwrap();
-        assert_eq!(changes.len(), 2, "C is already cheaper than every tier: {changes:?}");
+        assert_eq!(changes.len(), 3, "{changes:?}");
         assert_eq!(changes[0].unit_price, "9.00".parse::<Decimal>().unwrap());
         assert_eq!(changes[0].reason, "10% off from 10 units");
         assert_eq!(changes[1].unit_price, "7.50".parse::<Decimal>().unwrap());
         assert_eq!(changes[1].reason, "tier price 7.5 from 100 units");
+        // At 7.00 the fixed 7.50 would raise the price; 10% off wins.
+        assert_eq!(changes[2].unit_price, "6.30".parse::<Decimal>().unwrap());
+    }
+
+    #[test]
+    fn a_tier_never_raises_a_price() {
+        let config = r#"{"tiers":[{"min_quantity":1,"fixed_price":"8"}]}"#;
+        assert_eq!(TierPricing::price(&request(config, &[("A", 5, "7.99")])).unwrap(), vec![]);
     }
 
     #[test]
