@@ -8,6 +8,7 @@ pub mod category;
 pub mod currency;
 pub mod error;
 pub mod money;
+pub mod plugin;
 pub mod product;
 pub mod tenant;
 pub mod time;

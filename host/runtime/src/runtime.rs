@@ -1,0 +1,314 @@
+//! The plugin runtime: one engine per process, components compiled once per sha256 (and cached
+//! on disk across restarts), pre-instantiated per component, a fresh store per call.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use hanse_domain::plugin::PluginKind;
+use sha2::{Digest, Sha256};
+use wasmtime::component::{Component, HasSelf, Linker};
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, Trap};
+
+use crate::bindings::{approval, payment, pricing, shipping};
+use crate::error::{LoadError, PluginError};
+use crate::host::{HostState, LogEntry};
+use crate::limits::Limits;
+use crate::size::WireSize;
+use crate::validate;
+use crate::types::{ApprovalRequest, Checkout, Decision, Method, Authorization, PriceChange, PriceRequest, Rate, RateRequest};
+
+/// How often the wall-clock deadline is checked.
+const EPOCH_TICK: Duration = Duration::from_millis(2);
+/// The most memory any plugin call may be granted; per-tenant limits are clamped to it.
+pub const MAX_MEMORY_BYTES: usize = 64 * 1024 * 1024;
+/// Longest error text kept from a plugin.
+const MAX_ERROR_CHARS: usize = 1_000;
+
+/// How to build a [`Runtime`].
+#[derive(Debug, Clone, Default)]
+pub struct RuntimeOptions {
+    /// Folder for compiled components, reused across restarts; `None` keeps them in memory only.
+    pub cache_dir: Option<PathBuf>,
+}
+
+/// A component that passed validation, ready to run.
+pub struct LoadedPlugin {
+    kind: PluginKind,
+    sha256: String,
+    pre: Pre,
+}
+
+enum Pre {
+    Pricing(pricing::PricingPre<HostState>),
+    Approval(approval::ApprovalPre<HostState>),
+    Shipping(shipping::ShippingPre<HostState>),
+    Payment(payment::PaymentPre<HostState>),
+}
+
+impl LoadedPlugin {
+    /// The world it implements.
+    pub fn kind(&self) -> PluginKind {
+        self.kind
+    }
+
+    /// SHA-256 of the component bytes, hex.
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+}
+
+/// The result of one call: what the plugin answered (or why it failed), and what it cost.
+#[derive(Debug, Clone)]
+pub struct Execution<T> {
+    /// The answer, validated for size; or the typed failure.
+    pub outcome: Result<T, PluginError>,
+    /// Instructions used (wasmtime fuel), as Shopify reports them.
+    pub fuel_used: u64,
+    /// Wall time of the call, instantiation included.
+    pub duration: Duration,
+    /// What the plugin logged (at most 1,000 bytes).
+    pub logs: Vec<LogEntry>,
+}
+
+/// The plugin runtime. Create one per process and share it.
+pub struct Runtime {
+    engine: Engine,
+    linker: Linker<HostState>,
+    cache_dir: Option<PathBuf>,
+    loaded: Mutex<HashMap<(PluginKind, String), Arc<LoadedPlugin>>>,
+    stop_ticker: Arc<AtomicBool>,
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        self.stop_ticker.store(true, Ordering::Relaxed);
+    }
+}
+
+impl Runtime {
+    /// A runtime with fuel metering, epoch deadlines and a pooling allocator.
+    pub fn new(options: RuntimeOptions) -> Result<Runtime, LoadError> {
+        let mut config = Config::new();
+        config.consume_fuel(true).epoch_interruption(true).max_wasm_stack(512 * 1024);
+        let mut pool = PoolingAllocationConfig::new();
+        pool.max_memory_size(MAX_MEMORY_BYTES);
+        config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+        let engine = match Engine::new(&config) {
+            Ok(engine) => engine,
+            // Pooling reserves address space up front; where that is refused, run without it.
+            Err(_) => {
+                config.allocation_strategy(InstanceAllocationStrategy::OnDemand);
+                Engine::new(&config).map_err(|e| LoadError::Cache(format!("cannot start the WebAssembly engine: {e}")))?
+            }
+        };
+        let mut linker = Linker::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(|e| LoadError::Cache(e.to_string()))?;
+        pricing::hanse::plugin::log::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |s| s)
+            .map_err(|e| LoadError::Cache(e.to_string()))?;
+        if let Some(dir) = &options.cache_dir {
+            std::fs::create_dir_all(dir).map_err(|e| LoadError::Cache(format!("{}: {e}", dir.display())))?;
+        }
+        let stop_ticker = Arc::new(AtomicBool::new(false));
+        let ticker_engine = engine.clone();
+        let stop = stop_ticker.clone();
+        std::thread::Builder::new()
+            .name("hanse-wasm-epoch".into())
+            .spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    std::thread::sleep(EPOCH_TICK);
+                    ticker_engine.increment_epoch();
+                }
+            })
+            .map_err(|e| LoadError::Cache(format!("cannot start the deadline ticker: {e}")))?;
+        Ok(Runtime { engine, linker, cache_dir: options.cache_dir, loaded: Mutex::new(HashMap::new()), stop_ticker })
+    }
+
+    /// Validates and prepares a component for `kind`: it must be a component, import nothing
+    /// but what the host offers, and export the `kind` world. Compiled once per sha256.
+    pub fn load(&self, kind: PluginKind, bytes: &[u8]) -> Result<Arc<LoadedPlugin>, LoadError> {
+        let sha256 = hex::encode(Sha256::digest(bytes));
+        let key = (kind, sha256.clone());
+        if let Some(plugin) = self.loaded.lock().map_err(|_| LoadError::Cache("poisoned".into()))?.get(&key) {
+            return Ok(plugin.clone());
+        }
+        let component = self.compile(bytes, &sha256)?;
+        let instance_pre = self.linker.instantiate_pre(&component).map_err(|e| LoadError::ForbiddenImport(root_cause(&e)))?;
+        let wrong = |e: wasmtime::Error| LoadError::WrongWorld { kind: kind.as_str(), detail: root_cause(&e) };
+        let pre = match kind {
+            PluginKind::Pricing => Pre::Pricing(pricing::PricingPre::new(instance_pre).map_err(wrong)?),
+            PluginKind::Approval => Pre::Approval(approval::ApprovalPre::new(instance_pre).map_err(wrong)?),
+            PluginKind::Shipping => Pre::Shipping(shipping::ShippingPre::new(instance_pre).map_err(wrong)?),
+            PluginKind::Payment => Pre::Payment(payment::PaymentPre::new(instance_pre).map_err(wrong)?),
+        };
+        let plugin = Arc::new(LoadedPlugin { kind, sha256, pre });
+        self.loaded.lock().map_err(|_| LoadError::Cache("poisoned".into()))?.insert(key, plugin.clone());
+        Ok(plugin)
+    }
+
+    fn compile(&self, bytes: &[u8], sha256: &str) -> Result<Component, LoadError> {
+        let cached = self.cache_dir.as_ref().map(|dir| {
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            self.engine.precompile_compatibility_hash().hash(&mut hasher);
+            dir.join(format!("{sha256}-{:016x}.cwasm", hasher.finish()))
+        });
+        if let Some(path) = cached.as_ref().filter(|p| p.is_file()) {
+            // SAFETY: the file was written by `Component::serialize` of this engine build
+            // (the name carries the engine's compatibility hash) into Hanse's own cache folder;
+            // it is never taken from a plugin author.
+            if let Ok(component) = unsafe { Component::deserialize_file(&self.engine, path) } {
+                return Ok(component);
+            }
+        }
+        let component = Component::new(&self.engine, bytes).map_err(|e| LoadError::NotAComponent(root_cause(&e)))?;
+        if let Some(path) = cached {
+            let artifact = component.serialize().map_err(|e| LoadError::Cache(e.to_string()))?;
+            let partial = path.with_extension("partial");
+            std::fs::write(&partial, artifact)
+                .and_then(|()| std::fs::rename(&partial, &path))
+                .map_err(|e| LoadError::Cache(format!("{}: {e}", path.display())))?;
+        }
+        Ok(component)
+    }
+
+    /// Runs a pricing plugin.
+    pub fn price(&self, plugin: &LoadedPlugin, request: &PriceRequest, limits: &Limits) -> Execution<Vec<PriceChange>> {
+        let mut execution = self.call(limits, request.context.now, request.wire_size(), |store| match &plugin.pre {
+            Pre::Pricing(pre) => pre.instantiate(&mut *store)?.hanse_plugin_pricer().call_price(&mut *store, request),
+            _ => Ok(Err(wrong_kind(plugin.kind, PluginKind::Pricing))),
+        });
+        checked(&mut execution, |changes| validate::price_changes(request, changes));
+        execution
+    }
+
+    /// Runs an approval plugin.
+    pub fn evaluate(&self, plugin: &LoadedPlugin, request: &ApprovalRequest, limits: &Limits) -> Execution<Decision> {
+        let mut execution = self.call(limits, request.context.now, request.wire_size(), |store| match &plugin.pre {
+            Pre::Approval(pre) => pre.instantiate(&mut *store)?.hanse_plugin_approver().call_evaluate(&mut *store, request),
+            _ => Ok(Err(wrong_kind(plugin.kind, PluginKind::Approval))),
+        });
+        checked(&mut execution, validate::decision);
+        execution
+    }
+
+    /// Runs a shipping plugin.
+    pub fn rates(&self, plugin: &LoadedPlugin, request: &RateRequest, limits: &Limits) -> Execution<Vec<Rate>> {
+        let mut execution = self.call(limits, request.context.now, request.wire_size(), |store| match &plugin.pre {
+            Pre::Shipping(pre) => pre.instantiate(&mut *store)?.hanse_plugin_shipper().call_rates(&mut *store, request),
+            _ => Ok(Err(wrong_kind(plugin.kind, PluginKind::Shipping))),
+        });
+        checked(&mut execution, |rates| validate::rates(rates));
+        execution
+    }
+
+    /// Asks a payment plugin for its methods.
+    pub fn methods(&self, plugin: &LoadedPlugin, checkout: &Checkout, limits: &Limits) -> Execution<Vec<Method>> {
+        let mut execution = self.call(limits, checkout.context.now, checkout.wire_size(), |store| match &plugin.pre {
+            Pre::Payment(pre) => pre.instantiate(&mut *store)?.hanse_plugin_payer().call_methods(&mut *store, checkout),
+            _ => Ok(Err(wrong_kind(plugin.kind, PluginKind::Payment))),
+        });
+        checked(&mut execution, |methods| validate::methods(methods));
+        execution
+    }
+
+    /// Asks a payment plugin to authorize a payment with method `code`.
+    pub fn authorize(&self, plugin: &LoadedPlugin, code: &str, checkout: &Checkout, limits: &Limits) -> Execution<Authorization> {
+        self.call(limits, checkout.context.now, checkout.wire_size() + code.len(), |store| match &plugin.pre {
+            Pre::Payment(pre) => pre.instantiate(&mut *store)?.hanse_plugin_payer().call_authorize(&mut *store, code, checkout),
+            _ => Ok(Err(wrong_kind(plugin.kind, PluginKind::Payment))),
+        })
+    }
+
+    /// One call in a fresh store with `limits`: fuel, an epoch deadline, a memory cap, and
+    /// caps on input and output size.
+    fn call<T: WireSize>(
+        &self,
+        limits: &Limits,
+        now_millis: i64,
+        input_size: usize,
+        run: impl FnOnce(&mut Store<HostState>) -> wasmtime::Result<Result<T, String>>,
+    ) -> Execution<T> {
+        let started = Instant::now();
+        if input_size > limits.max_input_bytes {
+            let outcome = Err(PluginError::InputTooLarge { size: input_size, limit: limits.max_input_bytes });
+            return Execution { outcome, fuel_used: 0, duration: started.elapsed(), logs: Vec::new() };
+        }
+        let memory = limits.memory_bytes.min(MAX_MEMORY_BYTES);
+        let mut store = Store::new(&self.engine, HostState::new(memory, now_millis));
+        store.limiter(|state| state);
+        let outcome = match store.set_fuel(limits.fuel) {
+            Err(e) => Err(PluginError::Instantiation(e.to_string())),
+            Ok(()) => {
+                let ticks = limits.deadline.as_millis().div_ceil(EPOCH_TICK.as_millis()).max(1) as u64;
+                store.set_epoch_deadline(ticks);
+                store.epoch_deadline_trap();
+                run(&mut store)
+                    .map_err(|e| classify(&e, &store, limits))
+                    .and_then(|answer| answer.map_err(|message| PluginError::Reported(truncate(&message))))
+            }
+        };
+        let fuel_used = limits.fuel.saturating_sub(store.get_fuel().unwrap_or(0));
+        let outcome = outcome.and_then(|value| {
+            let size = value.wire_size();
+            if size > limits.max_output_bytes {
+                Err(PluginError::OutputTooLarge { size, limit: limits.max_output_bytes })
+            } else {
+                Ok(value)
+            }
+        });
+        let outcome = match outcome {
+            Err(PluginError::OutOfFuel(_)) => Err(PluginError::OutOfFuel(fuel_used)),
+            other => other,
+        };
+        let logs = std::mem::take(&mut store.data_mut().logs);
+        Execution { outcome, fuel_used, duration: started.elapsed(), logs }
+    }
+}
+
+/// Turns an answer the host refuses into [`PluginError::InvalidOutput`].
+fn checked<T>(execution: &mut Execution<T>, check: impl FnOnce(&T) -> Result<(), String>) {
+    if let Ok(value) = &execution.outcome {
+        if let Err(why) = check(value) {
+            execution.outcome = Err(PluginError::InvalidOutput(why));
+        }
+    }
+}
+
+fn wrong_kind(actual: PluginKind, wanted: PluginKind) -> String {
+    format!("a {actual} plugin was called as a {wanted} plugin")
+}
+
+/// Names a failed call by what the store saw.
+fn classify(error: &wasmtime::Error, store: &Store<HostState>, limits: &Limits) -> PluginError {
+    if store.data().memory_exceeded {
+        return PluginError::MemoryLimit(limits.memory_bytes.min(MAX_MEMORY_BYTES));
+    }
+    match error.downcast_ref::<Trap>() {
+        Some(Trap::OutOfFuel) => PluginError::OutOfFuel(limits.fuel),
+        Some(Trap::Interrupt) => PluginError::Timeout(limits.deadline.as_millis() as u64),
+        Some(trap) => PluginError::Trap(truncate(&trap.to_string())),
+        None if is_instantiation(error) => PluginError::Instantiation(truncate(&root_cause(error))),
+        None => PluginError::Trap(truncate(&format!("{error:#}"))),
+    }
+}
+
+fn is_instantiation(error: &wasmtime::Error) -> bool {
+    let text = format!("{error:#}");
+    text.contains("pooling allocator") || text.contains("resource limit")
+}
+
+fn root_cause(error: &wasmtime::Error) -> String {
+    truncate(&format!("{error:#}"))
+}
+
+fn truncate(text: &str) -> String {
+    if text.chars().count() <= MAX_ERROR_CHARS {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(MAX_ERROR_CHARS).collect();
+    cut.push('…');
+    cut
+}

@@ -1,0 +1,256 @@
+//! The runtime against real components: the first-party plugins and a hostile one.
+
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use hanse_domain::plugin::PluginKind;
+use hanse_runtime::bundled::{FIRST_PARTY, HOSTILE};
+use hanse_runtime::types::*;
+use hanse_runtime::{Limits, LoadError, LoadedPlugin, PluginError, Runtime, RuntimeOptions};
+
+/// One runtime and one compilation per plugin for the whole test binary.
+fn runtime() -> &'static Runtime {
+    static RUNTIME: OnceLock<Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| Runtime::new(RuntimeOptions::default()).expect("runtime"))
+}
+
+fn hostile() -> Arc<LoadedPlugin> {
+    runtime().load(PluginKind::Pricing, HOSTILE.component).expect("hostile plugin loads")
+}
+
+fn first_party(id: &str, kind: PluginKind) -> Arc<LoadedPlugin> {
+    let plugin = FIRST_PARTY.iter().find(|p| p.manifest.contains(&format!("\"id\": \"{id}\""))).expect("bundled");
+    runtime().load(kind, plugin.component).expect("first-party plugin loads")
+}
+
+fn context(config: &str) -> Context {
+    Context {
+        tenant: "acme".into(),
+        currency: "USD".into(),
+        now: 1_790_000_000_000,
+        config: config.into(),
+        customer: Customer { company_id: None, customer_group: None, segments: vec![] },
+    }
+}
+
+fn cart(config: &str, lines: usize) -> PriceRequest {
+    PriceRequest {
+        context: context(config),
+        lines: (0..lines)
+            .map(|i| PriceLine {
+                line_id: i as u32,
+                sku: format!("SKU-{i}"),
+                quantity: 10 + i as i64,
+                list_price: 100_000,
+                unit_price: 100_000,
+                attributes: vec![Attribute { name: "material".into(), value: "steel".into() }],
+            })
+            .collect(),
+    }
+}
+
+fn hostile_call(mode: &str, limits: &Limits) -> (Result<Vec<PriceChange>, PluginError>, Duration, u64) {
+    let started = Instant::now();
+    let execution = runtime().price(&hostile(), &cart(&format!(r#"{{"mode":"{mode}"}}"#), 3), limits);
+    (execution.outcome, started.elapsed(), execution.fuel_used)
+}
+
+#[test]
+fn tier_pricing_prices_a_cart() {
+    let plugin = first_party("tier-pricing", PluginKind::Pricing);
+    let request = cart(r#"{"tiers":[{"min_quantity":10,"percent_off":"10"}]}"#, 20);
+    let execution = runtime().price(&plugin, &request, &Limits::default());
+    let changes = execution.outcome.expect("priced");
+    assert_eq!(changes.len(), 20);
+    assert!(changes.iter().all(|c| c.unit_price == 90_000 && c.reason == "10% off from 10 units"), "{changes:?}");
+    assert!(execution.fuel_used > 0 && execution.fuel_used < Limits::default().fuel);
+
+    // Deterministic: the same input gives the same output and the same fuel.
+    let again = runtime().price(&plugin, &request, &Limits::default());
+    assert_eq!(again.outcome.expect("priced"), changes);
+    assert_eq!(again.fuel_used, execution.fuel_used);
+}
+
+#[test]
+fn the_other_first_party_plugins_answer() {
+    let shipping = first_party("flat-rate-shipping", PluginKind::Shipping);
+    let request = RateRequest {
+        context: context(r#"{"price":"5.00","per":"item"}"#),
+        lines: vec![ShippingLine { sku: "A".into(), quantity: 3, unit_price: 10_000, unit_weight: Some(5_000) }],
+        destination: Address { country: "DE".into(), region: None, postcode: Some("20095".into()), city: None },
+        subtotal: 30_000,
+    };
+    let rates = runtime().rates(&shipping, &request, &Limits::default()).outcome.expect("rates");
+    assert_eq!(rates.len(), 1);
+    assert_eq!((rates[0].code.as_str(), rates[0].amount), ("flat-rate", 150_000));
+
+    let payment = first_party("payment-on-account", PluginKind::Payment);
+    let checkout = Checkout { context: context("{}"), grand_total: 500_000, available_credit: Some(1_000_000), po_number: Some("PO-1".into()) };
+    let methods = runtime().methods(&payment, &checkout, &Limits::default()).outcome.expect("methods");
+    assert_eq!(methods[0].code, "on-account");
+    let authorization = runtime().authorize(&payment, "on-account", &checkout, &Limits::default()).outcome.expect("authorized");
+    assert_eq!(authorization, Authorization::Authorized("on-account:PO-1".into()));
+
+    let approval = first_party("approval-threshold", PluginKind::Approval);
+    let order = ApprovalRequest {
+        context: context(r#"{"threshold":"1000"}"#),
+        subtotal: 20_000_000,
+        shipping: 0,
+        grand_total: 20_000_000,
+        lines: vec![],
+        buyer: Buyer { user_id: "u1".into(), role: "Buyer".into(), is_company_admin: false, managers: vec![] },
+    };
+    let decision = runtime().evaluate(&approval, &order, &Limits::default()).outcome.expect("decision");
+    assert!(matches!(decision, Decision::Require(ref steps) if steps[0].approvers == vec![ApproverRef::CompanyAdmin]), "{decision:?}");
+}
+
+#[test]
+fn a_bad_configuration_is_reported() {
+    let plugin = first_party("tier-pricing", PluginKind::Pricing);
+    let outcome = runtime().price(&plugin, &cart(r#"{"tiers":"x"}"#, 1), &Limits::default()).outcome;
+    assert!(matches!(outcome, Err(PluginError::Reported(ref m)) if m.contains("invalid configuration")), "{outcome:?}");
+}
+
+#[test]
+fn loading_checks_the_component() {
+    let garbage = runtime().load(PluginKind::Pricing, b"definitely not wasm");
+    assert!(matches!(garbage, Err(LoadError::NotAComponent(_))), "{:?}", garbage.err());
+    let core_module = runtime().load(PluginKind::Pricing, b"\0asm\x01\0\0\0");
+    assert!(matches!(core_module, Err(LoadError::NotAComponent(_))), "{:?}", core_module.err());
+    let truncated = runtime().load(PluginKind::Pricing, &HOSTILE.component[..HOSTILE.component.len() / 2]);
+    assert!(matches!(truncated, Err(LoadError::NotAComponent(_))), "{:?}", truncated.err());
+    let wrong_world = runtime().load(PluginKind::Shipping, HOSTILE.component);
+    match wrong_world {
+        Err(LoadError::WrongWorld { kind, .. }) => assert_eq!(kind, "shipping"),
+        other => panic!("expected WrongWorld, got {:?}", other.err()),
+    }
+}
+
+#[test]
+fn an_infinite_loop_runs_out_of_fuel() {
+    let limits = Limits::default();
+    let (outcome, took, fuel) = hostile_call("loop", &limits);
+    assert!(matches!(outcome, Err(PluginError::OutOfFuel(_))), "{outcome:?}");
+    assert_eq!(fuel, limits.fuel);
+    assert!(took < Duration::from_secs(1), "{took:?}");
+}
+
+#[test]
+fn an_infinite_loop_with_fuel_to_spare_hits_the_deadline() {
+    let limits = Limits { fuel: u64::MAX / 4, deadline: Duration::from_millis(50), ..Limits::default() };
+    let (outcome, took, _) = hostile_call("loop", &limits);
+    assert!(matches!(outcome, Err(PluginError::Timeout(50))), "{outcome:?}");
+    assert!(took < Duration::from_millis(50 + 100), "deadline plus a small margin: {took:?}");
+}
+
+#[test]
+fn unbounded_memory_growth_hits_the_memory_limit() {
+    let limits = Limits { fuel: u64::MAX / 4, deadline: Duration::from_secs(5), ..Limits::default() };
+    let (outcome, took, _) = hostile_call("memory", &limits);
+    assert!(matches!(outcome, Err(PluginError::MemoryLimit(bytes)) if bytes == limits.memory_bytes), "{outcome:?}");
+    assert!(took < Duration::from_secs(2), "{took:?}");
+}
+
+#[test]
+fn deep_recursion_traps() {
+    let limits = Limits { fuel: u64::MAX / 4, deadline: Duration::from_secs(5), ..Limits::default() };
+    let (outcome, _, _) = hostile_call("recursion", &limits);
+    assert!(matches!(outcome, Err(PluginError::Trap(ref m)) if m.contains("stack")), "{outcome:?}");
+}
+
+#[test]
+fn a_panic_traps() {
+    let (outcome, _, _) = hostile_call("trap", &Limits::default());
+    assert!(matches!(outcome, Err(PluginError::Trap(_))), "{outcome:?}");
+}
+
+#[test]
+fn output_over_the_cap_is_refused() {
+    let execution = runtime().price(&hostile(), &cart(r#"{"mode":"huge-output","bytes":100000}"#, 1), &Limits::default());
+    assert!(matches!(execution.outcome, Err(PluginError::OutputTooLarge { limit: 20_000, .. })), "{:?}", execution.outcome);
+}
+
+#[test]
+fn input_over_the_cap_is_refused_before_running() {
+    let limits = Limits { max_input_bytes: 1_000, ..Limits::default() };
+    let execution = runtime().price(&hostile(), &cart(r#"{"mode":"behave"}"#, 50), &limits);
+    assert!(matches!(execution.outcome, Err(PluginError::InputTooLarge { limit: 1_000, .. })), "{:?}", execution.outcome);
+    assert_eq!(execution.fuel_used, 0);
+}
+
+#[test]
+fn invalid_prices_are_refused() {
+    let (negative, _, _) = hostile_call("negative-price", &Limits::default());
+    assert!(matches!(negative, Err(PluginError::InvalidOutput(ref m)) if m.contains("negative")), "{negative:?}");
+    let (unknown, _, _) = hostile_call("unknown-line", &Limits::default());
+    assert!(matches!(unknown, Err(PluginError::InvalidOutput(ref m)) if m.contains("9999")), "{unknown:?}");
+}
+
+#[test]
+fn no_files_no_environment_no_network() {
+    let (file, _, _) = hostile_call("read-file", &Limits::default());
+    assert!(matches!(file, Err(PluginError::Reported(ref m)) if m.starts_with("file: ")), "{file:?}");
+    let (env, _, _) = hostile_call("read-env", &Limits::default());
+    assert!(matches!(env, Err(PluginError::Reported(ref m)) if m.starts_with("env: 0 variables")), "{env:?}");
+    let (socket, _, _) = hostile_call("open-socket", &Limits::default());
+    assert!(matches!(socket, Err(PluginError::Reported(ref m)) if m.starts_with("socket: ")), "{socket:?}");
+}
+
+#[test]
+fn the_only_clock_is_the_hosts_now() {
+    let (clock, _, _) = hostile_call("read-clock", &Limits::default());
+    assert_eq!(clock, Err(PluginError::Reported("clock: 1790000000000".into())));
+}
+
+#[test]
+fn logs_are_bounded() {
+    let execution = runtime().price(&hostile(), &cart(r#"{"mode":"log-flood"}"#, 1), &Limits { fuel: 100_000_000, ..Limits::default() });
+    assert!(execution.outcome.is_ok(), "{:?}", execution.outcome);
+    let bytes: usize = execution.logs.iter().map(|l| l.message.len()).sum();
+    assert!(bytes <= hanse_runtime::MAX_LOG_BYTES && bytes > 900, "{bytes}");
+    assert_eq!(execution.logs[0].message, "line 0 of a log flood");
+    assert_eq!(execution.logs[0].level, "info");
+}
+
+#[test]
+fn a_runaway_plugin_does_not_stop_other_calls() {
+    let spinning = std::thread::spawn(|| {
+        let limits = Limits { fuel: u64::MAX / 4, deadline: Duration::from_millis(300), ..Limits::default() };
+        hostile_call("loop", &limits).0
+    });
+    std::thread::sleep(Duration::from_millis(20));
+    let plugin = first_party("tier-pricing", PluginKind::Pricing);
+    let started = Instant::now();
+    let outcome = runtime().price(&plugin, &cart(r#"{"tiers":[{"min_quantity":1,"percent_off":"5"}]}"#, 5), &Limits::default()).outcome;
+    assert!(outcome.is_ok(), "{outcome:?}");
+    assert!(started.elapsed() < Duration::from_millis(200), "{:?}", started.elapsed());
+    assert!(matches!(spinning.join().expect("thread"), Err(PluginError::Timeout(300))));
+}
+
+#[test]
+fn large_carts_get_scaled_budgets() {
+    let plugin = first_party("tier-pricing", PluginKind::Pricing);
+    let request = cart(r#"{"tiers":[{"min_quantity":10,"percent_off":"10"}]}"#, 1_000);
+    let limits = Limits::default().scaled_for_lines(request.lines.len());
+    let execution = runtime().price(&plugin, &request, &limits);
+    assert_eq!(execution.outcome.expect("a 1,000-line cart prices within the scaled budget").len(), 1_000);
+    assert!(execution.fuel_used > Limits::default().fuel / 100, "{}", execution.fuel_used);
+}
+
+#[test]
+fn compiled_components_are_cached_on_disk() {
+    let dir = std::env::temp_dir().join(format!("hanse-cwasm-{}", std::process::id()));
+    let first = Runtime::new(RuntimeOptions { cache_dir: Some(dir.clone()) }).expect("runtime");
+    first.load(PluginKind::Pricing, HOSTILE.component).expect("loads");
+    let files: Vec<_> = std::fs::read_dir(&dir).expect("cache dir").filter_map(Result::ok).collect();
+    assert_eq!(files.len(), 1);
+    drop(first);
+    let second = Runtime::new(RuntimeOptions { cache_dir: Some(dir.clone()) }).expect("runtime");
+    let started = Instant::now();
+    let plugin = second.load(PluginKind::Pricing, HOSTILE.component).expect("loads from the cache");
+    let loaded_in = started.elapsed();
+    let outcome = second.price(&plugin, &cart(r#"{"mode":"behave"}"#, 2), &Limits::default()).outcome;
+    assert_eq!(outcome.expect("runs")[0].unit_price, 90_000);
+    assert!(loaded_in < Duration::from_secs(2), "{loaded_in:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
