@@ -17,6 +17,11 @@ use crate::{Result, Store, StoreError};
 pub struct TenantId(String);
 
 impl TenantId {
+    /// A tenant id read back from a column that holds one.
+    pub(crate) fn from_stored(id: String) -> Self {
+        TenantId(id)
+    }
+
     /// The id text (for logs).
     pub fn as_str(&self) -> &str {
         &self.0
@@ -36,6 +41,8 @@ pub struct Tenant {
     pub currency: Currency,
     /// Whether it is serving.
     pub status: TenantStatus,
+    /// Changes with every change to the tenant's installed plugins.
+    pub plugin_revision: i64,
     /// When it was created.
     pub created_at: Timestamp,
     /// When it last changed.
@@ -60,7 +67,7 @@ pub struct Tenants<'a> {
     store: &'a Store,
 }
 
-const COLUMNS: &str = "id, slug, name, currency, status, created_at, updated_at";
+const COLUMNS: &str = "id, slug, name, currency, status, plugin_revision, created_at, updated_at";
 
 impl Store {
     /// Tenants, for the operator.
@@ -170,6 +177,7 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<Tenant> {
         name: row.try_get("name")?,
         currency: Currency::parse(&currency).map_err(|e| StoreError::corrupt("tenant currency", e))?,
         status: TenantStatus::parse(&status).map_err(|e| StoreError::corrupt("tenant status", e))?,
+        plugin_revision: row.try_get("plugin_revision")?,
         created_at: Timestamp::from_millis(row.try_get("created_at")?),
         updated_at: Timestamp::from_millis(row.try_get("updated_at")?),
     })

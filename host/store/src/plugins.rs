@@ -1,0 +1,519 @@
+//! Plugins: the registry of packages (platform-wide and tenants' private ones), each tenant's
+//! installs, and the record of calls.
+
+use hanse_domain::plugin::{PluginId, PluginKind, Version};
+use hanse_domain::time::Timestamp;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::ids::{new_id, now};
+use crate::tenants::TenantId;
+use crate::{Result, Store, StoreError};
+
+/// A package in the registry (without its component bytes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PluginPackage {
+    /// `None` for the platform registry; the owning tenant for a private package.
+    pub owner: Option<TenantId>,
+    /// Plugin id.
+    pub id: PluginId,
+    /// Version.
+    pub version: Version,
+    /// The world it implements.
+    pub kind: PluginKind,
+    /// The WIT package it targets.
+    pub wit: String,
+    /// What it does.
+    pub description: String,
+    /// The manifest as uploaded (JSON text), with the config schema.
+    pub manifest: String,
+    /// SHA-256 of the component, hex.
+    pub sha256: String,
+    /// Component size in bytes.
+    pub size: i64,
+    /// When it was published.
+    pub created_at: Timestamp,
+}
+
+/// A plugin installed for a tenant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PluginInstall {
+    /// Plugin id.
+    pub plugin_id: PluginId,
+    /// Its kind.
+    pub kind: PluginKind,
+    /// Whether the package is the tenant's private one.
+    pub private: bool,
+    /// The active version.
+    pub version: Version,
+    /// Its configuration (JSON text, validated against that version's schema).
+    pub config: String,
+    /// The version `rollback` returns to, with its configuration.
+    pub previous: Option<(Version, String)>,
+    /// Whether it runs.
+    pub enabled: bool,
+    /// Order among the tenant's plugins of the same kind (lower first).
+    pub position: i64,
+    /// When it was installed.
+    pub created_at: Timestamp,
+    /// When it last changed.
+    pub updated_at: Timestamp,
+}
+
+/// A change to an install; `None` fields stay as they are.
+#[derive(Debug, Clone, Default)]
+pub struct InstallChange {
+    /// New configuration for the active version (already validated).
+    pub config: Option<String>,
+    /// Enable or disable.
+    pub enabled: Option<bool>,
+    /// New position.
+    pub position: Option<i64>,
+}
+
+/// One recorded plugin call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecutionRecord {
+    /// Plugin id.
+    pub plugin_id: String,
+    /// Version that ran.
+    pub version: String,
+    /// Kind.
+    pub kind: PluginKind,
+    /// When it started.
+    pub started_at: Timestamp,
+    /// How long it took, microseconds.
+    pub duration_us: i64,
+    /// Instructions used.
+    pub fuel: i64,
+    /// `ok` or an error code.
+    pub outcome: String,
+    /// The error message, when it failed.
+    pub error: Option<String>,
+    /// The log lines, as JSON (`[{"level":..,"message":..}]`).
+    pub logs: String,
+}
+
+/// Most execution records kept per tenant and plugin; older ones are pruned.
+pub const EXECUTIONS_KEPT: i64 = 1_000;
+
+/// The plugin registry.
+pub struct Registry<'a> {
+    store: &'a Store,
+}
+
+/// One tenant's installed plugins.
+pub struct Installs<'a> {
+    store: &'a Store,
+    tenant: &'a TenantId,
+}
+
+impl Store {
+    /// The plugin registry.
+    pub fn registry(&self) -> Registry<'_> {
+        Registry { store: self }
+    }
+
+    /// The plugins installed for `tenant`.
+    pub fn installs<'a>(&'a self, tenant: &'a TenantId) -> Installs<'a> {
+        Installs { store: self, tenant }
+    }
+
+    /// Appends execution records (of any tenants), pruning each touched plugin's history to the
+    /// newest [`EXECUTIONS_KEPT`].
+    pub async fn record_executions(&self, records: &[(TenantId, ExecutionRecord)]) -> Result<()> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.begin_write().await?;
+        for (tenant, r) in records {
+            sqlx::query(
+                "INSERT INTO plugin_executions (tenant_id, id, plugin_id, version, kind, started_at, duration_us, fuel, outcome, error, logs)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            )
+            .bind(tenant.as_str())
+            .bind(new_id("exe_"))
+            .bind(&r.plugin_id)
+            .bind(&r.version)
+            .bind(r.kind.as_str())
+            .bind(r.started_at.millis())
+            .bind(r.duration_us)
+            .bind(r.fuel)
+            .bind(&r.outcome)
+            .bind(r.error.as_deref())
+            .bind(&r.logs)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let mut touched: Vec<(&str, &str)> = records.iter().map(|(t, r)| (t.as_str(), r.plugin_id.as_str())).collect();
+        touched.sort_unstable();
+        touched.dedup();
+        for (tenant, plugin) in touched {
+            // The oldest record still kept; everything older goes.
+            let cutoff: Option<i64> = sqlx::query_scalar(
+                "SELECT started_at FROM plugin_executions WHERE tenant_id = $1 AND plugin_id = $2
+                 ORDER BY started_at DESC LIMIT 1 OFFSET $3",
+            )
+            .bind(tenant)
+            .bind(plugin)
+            .bind(EXECUTIONS_KEPT - 1)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(cutoff) = cutoff {
+                sqlx::query("DELETE FROM plugin_executions WHERE tenant_id = $1 AND plugin_id = $2 AND started_at < $3")
+                    .bind(tenant)
+                    .bind(plugin)
+                    .bind(cutoff)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+const PACKAGE_COLUMNS: &str = "scope, id, version, kind, wit, description, manifest, sha256, size, created_at";
+
+impl Registry<'_> {
+    /// Publishes a package. The same id and version twice is a conflict, unless the component
+    /// and manifest are identical (publishing is idempotent). A private id may not shadow a
+    /// platform plugin, nor the other way round for the tenant that owns it.
+    pub async fn publish(&self, package: &PluginPackage, component: &[u8]) -> Result<PluginPackage> {
+        let mut tx = self.store.begin_write().await?;
+        let scope = package.owner.as_ref().map_or("", TenantId::as_str);
+        let existing = get_package(&mut tx, scope, package.id.as_str(), &package.version.to_string()).await?;
+        if let Some(existing) = existing {
+            if existing.sha256 == package.sha256 && existing.manifest == package.manifest {
+                return Ok(existing);
+            }
+            return Err(StoreError::Conflict(format!(
+                "{} {} is already published with other contents; publish a new version",
+                package.id, package.version
+            )));
+        }
+        let clash: Option<String> = match &package.owner {
+            None => None,
+            Some(_) => sqlx::query_scalar("SELECT id FROM plugin_packages WHERE id = $1 AND scope = '' LIMIT 1")
+                .bind(package.id.as_str())
+                .fetch_optional(&mut *tx)
+                .await?,
+        };
+        if clash.is_some() {
+            return Err(StoreError::Conflict(format!("{:?} is the id of a platform plugin; choose another id", package.id.as_str())));
+        }
+        sqlx::query(
+            "INSERT INTO plugin_packages (scope, id, version, kind, wit, description, manifest, sha256, size, component, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(scope)
+        .bind(package.id.as_str())
+        .bind(package.version.to_string())
+        .bind(package.kind.as_str())
+        .bind(&package.wit)
+        .bind(&package.description)
+        .bind(&package.manifest)
+        .bind(&package.sha256)
+        .bind(package.size)
+        .bind(component)
+        .bind(package.created_at.millis())
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::on_unique(format!("{} {} is already published", package.id, package.version)))?;
+        tx.commit().await?;
+        Ok(package.clone())
+    }
+
+    /// The platform's packages, and `tenant`'s private ones when given; by id, newest version
+    /// first.
+    pub async fn list(&self, tenant: Option<&TenantId>) -> Result<Vec<PluginPackage>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {PACKAGE_COLUMNS} FROM plugin_packages WHERE scope = '' OR scope = $1 ORDER BY id"
+        )))
+        .bind(tenant.map(TenantId::as_str))
+        .fetch_all(&self.store.pool)
+        .await?;
+        let mut packages = rows.iter().map(package_from_row).collect::<Result<Vec<_>>>()?;
+        packages.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| b.version.cmp(&a.version)));
+        Ok(packages)
+    }
+
+    /// A package visible to `tenant` (platform or its own): the given version, or the newest
+    /// release (pre-releases only when nothing else exists).
+    pub async fn find(&self, tenant: &TenantId, id: &PluginId, version: Option<&Version>) -> Result<Option<PluginPackage>> {
+        let mut candidates: Vec<PluginPackage> =
+            self.list(Some(tenant)).await?.into_iter().filter(|p| &p.id == id).collect();
+        if let Some(version) = version {
+            return Ok(candidates.into_iter().find(|p| &p.version == version));
+        }
+        candidates.sort_by(|a, b| b.version.cmp(&a.version));
+        let release = candidates.iter().position(|p| !p.version.to_string().contains('-'));
+        Ok(match release {
+            Some(i) => Some(candidates.swap_remove(i)),
+            None => candidates.into_iter().next(),
+        })
+    }
+
+    /// The component bytes of a package.
+    pub async fn component(&self, package: &PluginPackage) -> Result<Vec<u8>> {
+        let scope = package.owner.as_ref().map_or("", TenantId::as_str);
+        sqlx::query_scalar("SELECT component FROM plugin_packages WHERE scope = $1 AND id = $2 AND version = $3")
+            .bind(scope)
+            .bind(package.id.as_str())
+            .bind(package.version.to_string())
+            .fetch_optional(&self.store.pool)
+            .await?
+            .ok_or(StoreError::NotFound("plugin"))
+    }
+}
+
+async fn get_package(conn: &mut AnyConnection, scope: &str, id: &str, version: &str) -> Result<Option<PluginPackage>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {PACKAGE_COLUMNS} FROM plugin_packages WHERE scope = $1 AND id = $2 AND version = $3"
+    )))
+    .bind(scope)
+    .bind(id)
+    .bind(version)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(package_from_row).transpose()
+}
+
+fn package_from_row(row: &AnyRow) -> Result<PluginPackage> {
+    let corrupt = |what: &str, e: hanse_domain::ValueError| StoreError::corrupt(what, e);
+    let scope: String = row.try_get("scope")?;
+    let id: String = row.try_get("id")?;
+    let version: String = row.try_get("version")?;
+    let kind: String = row.try_get("kind")?;
+    Ok(PluginPackage {
+        owner: (!scope.is_empty()).then(|| TenantId::from_stored(scope)),
+        id: PluginId::parse(&id).map_err(|e| corrupt("plugin id", e))?,
+        version: Version::parse(&version).map_err(|e| corrupt("plugin version", e))?,
+        kind: PluginKind::parse(&kind).map_err(|e| corrupt("plugin kind", e))?,
+        wit: row.try_get("wit")?,
+        description: row.try_get("description")?,
+        manifest: row.try_get("manifest")?,
+        sha256: row.try_get("sha256")?,
+        size: row.try_get("size")?,
+        created_at: Timestamp::from_millis(row.try_get("created_at")?),
+    })
+}
+
+const INSTALL_COLUMNS: &str =
+    "plugin_id, kind, scope, version, config, previous_version, previous_config, status, position, created_at, updated_at";
+
+impl Installs<'_> {
+    /// Installs a package for the tenant, enabled, after its other plugins of the same kind.
+    pub async fn install(&self, package: &PluginPackage, config: &str) -> Result<PluginInstall> {
+        let mut tx = self.store.begin_write().await?;
+        let position: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM plugin_installs WHERE tenant_id = $1 AND kind = $2")
+            .bind(self.tenant.as_str())
+            .bind(package.kind.as_str())
+            .fetch_one(&mut *tx)
+            .await?;
+        let at = now().millis();
+        sqlx::query(
+            "INSERT INTO plugin_installs (tenant_id, plugin_id, kind, scope, version, config, status, position, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, 'enabled', $7, $8, $8)",
+        )
+        .bind(self.tenant.as_str())
+        .bind(package.id.as_str())
+        .bind(package.kind.as_str())
+        .bind(package.owner.as_ref().map_or("", TenantId::as_str))
+        .bind(package.version.to_string())
+        .bind(config)
+        .bind(position)
+        .bind(at)
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::on_unique(format!("{} is already installed; change it or activate another version", package.id)))?;
+        bump_revision(&mut tx, self.tenant).await?;
+        let install = get_install(&mut tx, self.tenant, package.id.as_str()).await?.ok_or(StoreError::NotFound("plugin"))?;
+        tx.commit().await?;
+        Ok(install)
+    }
+
+    /// The tenant's installs, by kind then position.
+    pub async fn list(&self) -> Result<Vec<PluginInstall>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {INSTALL_COLUMNS} FROM plugin_installs WHERE tenant_id = $1 ORDER BY kind, position, plugin_id"
+        )))
+        .bind(self.tenant.as_str())
+        .fetch_all(&self.store.pool)
+        .await?;
+        rows.iter().map(install_from_row).collect()
+    }
+
+    /// One install.
+    pub async fn get(&self, plugin_id: &PluginId) -> Result<Option<PluginInstall>> {
+        let mut conn = self.store.pool.acquire().await?;
+        get_install(&mut conn, self.tenant, plugin_id.as_str()).await
+    }
+
+    /// Changes configuration, status or position.
+    pub async fn update(&self, plugin_id: &PluginId, change: &InstallChange) -> Result<PluginInstall> {
+        let mut tx = self.store.begin_write().await?;
+        let current = get_install(&mut tx, self.tenant, plugin_id.as_str()).await?.ok_or(StoreError::NotFound("plugin"))?;
+        let status = change.enabled.map_or(current.enabled, |e| e);
+        sqlx::query(
+            "UPDATE plugin_installs SET config = $3, status = $4, position = $5, updated_at = $6
+             WHERE tenant_id = $1 AND plugin_id = $2",
+        )
+        .bind(self.tenant.as_str())
+        .bind(plugin_id.as_str())
+        .bind(change.config.as_deref().unwrap_or(&current.config))
+        .bind(if status { "enabled" } else { "disabled" })
+        .bind(change.position.unwrap_or(current.position))
+        .bind(now().millis())
+        .execute(&mut *tx)
+        .await?;
+        bump_revision(&mut tx, self.tenant).await?;
+        let install = get_install(&mut tx, self.tenant, plugin_id.as_str()).await?.ok_or(StoreError::NotFound("plugin"))?;
+        tx.commit().await?;
+        Ok(install)
+    }
+
+    /// Makes `package` the active version with `config`; the version it replaces becomes the one
+    /// `rollback` returns to. Calls already running finish on the old version.
+    pub async fn activate(&self, package: &PluginPackage, config: &str) -> Result<PluginInstall> {
+        let mut tx = self.store.begin_write().await?;
+        let current = get_install(&mut tx, self.tenant, package.id.as_str()).await?.ok_or(StoreError::NotFound("plugin"))?;
+        set_version(&mut tx, self.tenant, package.id.as_str(), &package.version.to_string(), config, Some((&current.version.to_string(), &current.config)))
+            .await?;
+        bump_revision(&mut tx, self.tenant).await?;
+        let install = get_install(&mut tx, self.tenant, package.id.as_str()).await?.ok_or(StoreError::NotFound("plugin"))?;
+        tx.commit().await?;
+        Ok(install)
+    }
+
+    /// Returns to the previous version and its configuration (the current one becomes the
+    /// previous, so a second rollback undoes the first).
+    pub async fn rollback(&self, plugin_id: &PluginId) -> Result<PluginInstall> {
+        let mut tx = self.store.begin_write().await?;
+        let current = get_install(&mut tx, self.tenant, plugin_id.as_str()).await?.ok_or(StoreError::NotFound("plugin"))?;
+        let Some((version, config)) = current.previous.clone() else {
+            return Err(StoreError::Refused("no_previous_version", format!("{plugin_id} has no previous version to roll back to")));
+        };
+        set_version(&mut tx, self.tenant, plugin_id.as_str(), &version.to_string(), &config, Some((&current.version.to_string(), &current.config)))
+            .await?;
+        bump_revision(&mut tx, self.tenant).await?;
+        let install = get_install(&mut tx, self.tenant, plugin_id.as_str()).await?.ok_or(StoreError::NotFound("plugin"))?;
+        tx.commit().await?;
+        Ok(install)
+    }
+
+    /// Uninstalls; its execution records stay.
+    pub async fn uninstall(&self, plugin_id: &PluginId) -> Result<()> {
+        let mut tx = self.store.begin_write().await?;
+        let done = sqlx::query("DELETE FROM plugin_installs WHERE tenant_id = $1 AND plugin_id = $2")
+            .bind(self.tenant.as_str())
+            .bind(plugin_id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("plugin"));
+        }
+        bump_revision(&mut tx, self.tenant).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The newest execution records of a plugin, newest first.
+    pub async fn executions(&self, plugin_id: &PluginId, limit: i64) -> Result<Vec<ExecutionRecord>> {
+        let rows = sqlx::query(
+            "SELECT plugin_id, version, kind, started_at, duration_us, fuel, outcome, error, logs FROM plugin_executions
+             WHERE tenant_id = $1 AND plugin_id = $2 ORDER BY started_at DESC, id DESC LIMIT $3",
+        )
+        .bind(self.tenant.as_str())
+        .bind(plugin_id.as_str())
+        .bind(limit)
+        .fetch_all(&self.store.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let kind: String = row.try_get("kind")?;
+                Ok(ExecutionRecord {
+                    plugin_id: row.try_get("plugin_id")?,
+                    version: row.try_get("version")?,
+                    kind: PluginKind::parse(&kind).map_err(|e| StoreError::corrupt("execution kind", e))?,
+                    started_at: Timestamp::from_millis(row.try_get("started_at")?),
+                    duration_us: row.try_get("duration_us")?,
+                    fuel: row.try_get("fuel")?,
+                    outcome: row.try_get("outcome")?,
+                    error: row.try_get("error")?,
+                    logs: row.try_get("logs")?,
+                })
+            })
+            .collect()
+    }
+}
+
+async fn set_version(
+    conn: &mut AnyConnection,
+    tenant: &TenantId,
+    plugin_id: &str,
+    version: &str,
+    config: &str,
+    previous: Option<(&String, &String)>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE plugin_installs SET version = $3, config = $4, previous_version = $5, previous_config = $6, updated_at = $7
+         WHERE tenant_id = $1 AND plugin_id = $2",
+    )
+    .bind(tenant.as_str())
+    .bind(plugin_id)
+    .bind(version)
+    .bind(config)
+    .bind(previous.map(|p| p.0.as_str()))
+    .bind(previous.map(|p| p.1.as_str()))
+    .bind(now().millis())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+async fn bump_revision(conn: &mut AnyConnection, tenant: &TenantId) -> Result<()> {
+    sqlx::query("UPDATE tenants SET plugin_revision = plugin_revision + 1 WHERE id = $1")
+        .bind(tenant.as_str())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+async fn get_install(conn: &mut AnyConnection, tenant: &TenantId, plugin_id: &str) -> Result<Option<PluginInstall>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {INSTALL_COLUMNS} FROM plugin_installs WHERE tenant_id = $1 AND plugin_id = $2"
+    )))
+    .bind(tenant.as_str())
+    .bind(plugin_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(install_from_row).transpose()
+}
+
+fn install_from_row(row: &AnyRow) -> Result<PluginInstall> {
+    let corrupt = |what: &str, e: hanse_domain::ValueError| StoreError::corrupt(what, e);
+    let id: String = row.try_get("plugin_id")?;
+    let kind: String = row.try_get("kind")?;
+    let scope: String = row.try_get("scope")?;
+    let version: String = row.try_get("version")?;
+    let previous_version: Option<String> = row.try_get("previous_version")?;
+    let previous_config: Option<String> = row.try_get("previous_config")?;
+    let status: String = row.try_get("status")?;
+    let previous = match (previous_version, previous_config) {
+        (Some(v), Some(c)) => Some((Version::parse(&v).map_err(|e| corrupt("previous version", e))?, c)),
+        _ => None,
+    };
+    Ok(PluginInstall {
+        plugin_id: PluginId::parse(&id).map_err(|e| corrupt("plugin id", e))?,
+        kind: PluginKind::parse(&kind).map_err(|e| corrupt("plugin kind", e))?,
+        private: !scope.is_empty(),
+        version: Version::parse(&version).map_err(|e| corrupt("plugin version", e))?,
+        config: row.try_get("config")?,
+        previous,
+        enabled: status == "enabled",
+        position: row.try_get("position")?,
+        created_at: Timestamp::from_millis(row.try_get("created_at")?),
+        updated_at: Timestamp::from_millis(row.try_get("updated_at")?),
+    })
+}
