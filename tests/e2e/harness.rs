@@ -91,6 +91,9 @@ impl TestServer {
             .arg("127.0.0.1:0")
             .arg("--database-url")
             .arg(&database_url)
+            // One compiled-plugin cache for every server of the test run: compiled once.
+            .arg("--plugin-cache-dir")
+            .arg(std::env::temp_dir().join("hanse-tests").join("plugin-cache"))
             .args(&options.args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

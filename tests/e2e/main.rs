@@ -9,3 +9,4 @@ mod isolation;
 mod operator;
 mod outside;
 mod platform;
+mod plugins;

@@ -166,7 +166,8 @@ impl Runtime {
         let component = Component::new(&self.engine, bytes).map_err(|e| LoadError::NotAComponent(root_cause(&e)))?;
         if let Some(path) = cached {
             let artifact = component.serialize().map_err(|e| LoadError::Cache(e.to_string()))?;
-            let partial = path.with_extension("partial");
+            // A name of its own per writer: several processes may share the cache folder.
+            let partial = path.with_extension(format!("{}-{:?}.partial", std::process::id(), std::thread::current().id()));
             std::fs::write(&partial, artifact)
                 .and_then(|()| std::fs::rename(&partial, &path))
                 .map_err(|e| LoadError::Cache(format!("{}: {e}", path.display())))?;

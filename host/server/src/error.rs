@@ -65,6 +65,7 @@ impl ApiError {
             "product" => "product_not_found",
             "category" => "category_not_found",
             "token" => "token_not_found",
+            "plugin" => "plugin_not_found",
             _ => "not_found",
         };
         Self::new(StatusCode::NOT_FOUND, code, format!("{resource} not found"))

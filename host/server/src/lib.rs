@@ -10,6 +10,7 @@ mod demo;
 mod error;
 mod extract;
 mod import;
+mod plugins;
 mod serve;
 mod state;
 mod telemetry;

@@ -1,11 +1,19 @@
 //! Running the server: operator token, optional demo data, listening, graceful shutdown.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
-use hanse_store::{Store, hash_secret};
+use hanse_runtime::bundled::FIRST_PARTY;
+use hanse_runtime::{Runtime, RuntimeOptions};
+use hanse_store::{PluginPackage, Store, hash_secret, now};
+use sha2::{Digest, Sha256};
 use tokio::net::TcpListener;
 
 use crate::cli::CliError;
+use crate::plugins::host::PluginHost;
+use crate::plugins::manifest;
 use crate::state::AppState;
 use crate::{api, demo, telemetry};
 
@@ -18,6 +26,8 @@ pub struct ServeOptions {
     pub bind: SocketAddr,
     /// Seed the demo tenant and use the demo tokens.
     pub demo: bool,
+    /// Folder for compiled plugin components, reused across restarts.
+    pub plugin_cache_dir: PathBuf,
 }
 
 /// Serves until SIGINT or SIGTERM, then finishes the requests in flight and closes the pool.
@@ -35,6 +45,11 @@ pub async fn serve(store: Store, options: ServeOptions) -> Result<(), CliError> 
         demo::seed(&store).await?;
     }
     telemetry::start_metrics();
+    let runtime = Runtime::new(RuntimeOptions { cache_dir: Some(options.plugin_cache_dir.clone()) })
+        .map_err(|e| CliError::Io(format!("cannot start the plugin runtime: {e}")))?;
+    let plugins = Arc::new(PluginHost::new(runtime));
+    register_first_party(&store, &plugins).await?;
+    plugins.start_flushing(store.clone(), Duration::from_millis(500));
     let listener = TcpListener::bind(options.bind)
         .await
         .map_err(|e| CliError::Io(format!("cannot listen on {}: {e}", options.bind)))?;
@@ -42,12 +57,15 @@ pub async fn serve(store: Store, options: ServeOptions) -> Result<(), CliError> 
     tracing::info!(address = %local, backend = ?store.backend(), "listening");
     // A plain line on stdout too: scripts and tests read the port from it when binding port 0.
     println!("hanse listening on http://{local}");
-    let app = api::app(AppState::new(store.clone(), operator_hash));
+    let app = api::app(AppState::new(store.clone(), operator_hash, plugins.clone()));
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| CliError::Io(e.to_string()))?;
     tracing::info!("shutting down");
+    if let Err(e) = plugins.flush(&store).await {
+        tracing::warn!(error = ?e, "execution records lost at shutdown");
+    }
     store.close().await;
     Ok(())
 }
@@ -69,6 +87,33 @@ async fn operator_token_from_store(store: &Store) -> Result<String, CliError> {
         .operator_token_hash()
         .await?
         .ok_or_else(|| CliError::Io("the operator token could not be stored".into()))
+}
+
+/// Publishes the plugins shipped in the binary to the platform registry (once per version).
+async fn register_first_party(store: &Store, plugins: &Arc<PluginHost>) -> Result<(), CliError> {
+    for bundled in FIRST_PARTY {
+        let manifest = manifest::parse(bundled.manifest).map_err(|e| CliError::Io(format!("bundled plugin manifest: {e:?}")))?;
+        plugins
+            .prepare_bytes(manifest.kind, bundled.component.to_vec())
+            .await
+            .map_err(|e| CliError::Io(format!("bundled plugin {}: {e:?}", manifest.id)))?;
+        let package = PluginPackage {
+            owner: None,
+            id: manifest.id,
+            version: manifest.version,
+            kind: manifest.kind,
+            wit: manifest.wit,
+            description: manifest.description,
+            manifest: manifest.text,
+            sha256: hex::encode(Sha256::digest(bundled.component)),
+            size: bundled.component.len() as i64,
+            created_at: now(),
+        };
+        if let Err(e) = store.registry().publish(&package, bundled.component).await {
+            tracing::error!(plugin = %package.id, version = %package.version, error = %e, "bundled plugin not registered");
+        }
+    }
+    Ok(())
 }
 
 async fn shutdown_signal() {

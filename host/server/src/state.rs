@@ -4,6 +4,8 @@ use std::sync::Arc;
 
 use hanse_store::Store;
 
+use crate::plugins::host::PluginHost;
+
 /// Shared application state. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
@@ -13,12 +15,14 @@ pub struct AppState {
 struct Inner {
     store: Store,
     operator_token_hash: String,
+    plugins: Arc<PluginHost>,
 }
 
 impl AppState {
-    /// State over `store`, accepting the operator token whose SHA-256 is `operator_token_hash`.
-    pub fn new(store: Store, operator_token_hash: String) -> Self {
-        AppState { inner: Arc::new(Inner { store, operator_token_hash }) }
+    /// State over `store` and `plugins`, accepting the operator token whose SHA-256 is
+    /// `operator_token_hash`.
+    pub fn new(store: Store, operator_token_hash: String, plugins: Arc<PluginHost>) -> Self {
+        AppState { inner: Arc::new(Inner { store, operator_token_hash, plugins }) }
     }
 
     /// The database.
@@ -29,5 +33,10 @@ impl AppState {
     /// SHA-256 (hex) of the operator token.
     pub fn operator_token_hash(&self) -> &str {
         &self.inner.operator_token_hash
+    }
+
+    /// The plugin host.
+    pub fn plugins(&self) -> &Arc<PluginHost> {
+        &self.inner.plugins
     }
 }

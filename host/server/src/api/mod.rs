@@ -2,6 +2,7 @@
 
 mod admin;
 mod operator;
+mod packages;
 mod storefront;
 mod system;
 

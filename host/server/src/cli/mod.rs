@@ -52,6 +52,9 @@ enum Command {
         /// For trying Hanse out only.
         #[arg(long)]
         demo: bool,
+        /// Folder for compiled plugin components, reused across restarts.
+        #[arg(long, env = "HANSE_PLUGIN_CACHE_DIR", default_value = "data/plugin-cache")]
+        plugin_cache_dir: std::path::PathBuf,
     },
     /// Apply pending database migrations and exit.
     Migrate,
@@ -107,7 +110,7 @@ async fn execute(cli: Cli) -> Result<(), CliError> {
     }
     let store = open_store(&cli).await?;
     match cli.command {
-        Command::Serve { bind, demo } => serve(store, ServeOptions { bind, demo }).await,
+        Command::Serve { bind, demo, plugin_cache_dir } => serve(store, ServeOptions { bind, demo, plugin_cache_dir }).await,
         Command::Migrate => {
             println!("migrations applied");
             Ok(())

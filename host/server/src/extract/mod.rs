@@ -7,6 +7,6 @@ mod query;
 mod tenant;
 
 pub use auth::{AdminTenant, Operator};
-pub use json::JsonBody;
+pub use json::{JsonBody, parse as parse_json};
 pub use query::QueryParams;
 pub use tenant::StoreTenant;

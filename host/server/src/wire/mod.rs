@@ -5,6 +5,7 @@
 //! names every bad field.
 
 pub mod category;
+pub mod plugin;
 pub mod product;
 pub mod tenant;
 

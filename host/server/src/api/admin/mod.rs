@@ -3,6 +3,7 @@
 mod categories;
 mod import;
 mod inventory;
+mod plugins;
 mod products;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -16,4 +17,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(import::router())
         .merge(categories::router())
         .merge(inventory::router())
+        .merge(plugins::router())
 }

@@ -1,5 +1,6 @@
 //! `/operator/v1`: the hosting provider's API (operator token).
 
+mod plugins;
 mod tenants;
 mod tokens;
 
@@ -9,5 +10,5 @@ use crate::state::AppState;
 
 /// Routes under `/operator/v1`.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().merge(tenants::router()).merge(tokens::router())
+    OpenApiRouter::new().merge(tenants::router()).merge(tokens::router()).merge(plugins::router())
 }

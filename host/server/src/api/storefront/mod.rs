@@ -1,6 +1,7 @@
 //! `/store/v1`: the buyers' API. The tenant comes from `X-Tenant` or the host name.
 
 mod categories;
+mod price;
 mod products;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -9,5 +10,5 @@ use crate::state::AppState;
 
 /// Routes under `/store/v1`.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().merge(products::router()).merge(categories::router())
+    OpenApiRouter::new().merge(products::router()).merge(categories::router()).merge(price::router())
 }

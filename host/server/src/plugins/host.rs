@@ -1,0 +1,170 @@
+//! The plugin host of this process: the runtime, the components it has prepared, each tenant's
+//! active plugin set, and the buffer of execution records.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use hanse_domain::plugin::{PluginId, PluginKind, Version};
+use hanse_runtime::{Execution, LoadedPlugin, Runtime};
+use hanse_store::{ExecutionRecord, PluginPackage, Store, Tenant, TenantId, now};
+
+use crate::error::ApiError;
+
+/// A plugin a tenant has enabled, ready to call.
+#[derive(Clone)]
+pub struct ActivePlugin {
+    /// Plugin id.
+    pub id: PluginId,
+    /// Active version.
+    pub version: Version,
+    /// Configuration (JSON text).
+    pub config: String,
+    /// The prepared component.
+    pub loaded: Arc<LoadedPlugin>,
+}
+
+/// A tenant's enabled plugins by kind, in the merchant's order, as of one plugin revision.
+pub struct TenantPlugins {
+    revision: i64,
+    by_kind: HashMap<PluginKind, Vec<ActivePlugin>>,
+}
+
+impl TenantPlugins {
+    /// The enabled plugins of `kind`, in order.
+    pub fn of(&self, kind: PluginKind) -> &[ActivePlugin] {
+        self.by_kind.get(&kind).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The process's plugin host. Cheap to share (`Arc`).
+pub struct PluginHost {
+    runtime: Runtime,
+    /// Prepared components by (owner scope, id, version).
+    prepared: Mutex<HashMap<(String, String, String), Arc<LoadedPlugin>>>,
+    /// Each tenant's active set, valid while the tenant's plugin revision is unchanged (so a
+    /// change made through another replica is seen on the next request here).
+    active: Mutex<HashMap<TenantId, Arc<TenantPlugins>>>,
+    pending: Mutex<Vec<(TenantId, ExecutionRecord)>>,
+}
+
+impl PluginHost {
+    /// A host over `runtime`.
+    pub fn new(runtime: Runtime) -> Self {
+        PluginHost { runtime, prepared: Mutex::default(), active: Mutex::default(), pending: Mutex::default() }
+    }
+
+    /// The runtime.
+    pub fn runtime(&self) -> &Runtime {
+        &self.runtime
+    }
+
+    /// Validates `bytes` as a `kind` component (compiling it off the async threads).
+    pub async fn prepare_bytes(self: &Arc<Self>, kind: PluginKind, bytes: Vec<u8>) -> Result<Arc<LoadedPlugin>, ApiError> {
+        let host = self.clone();
+        tokio::task::spawn_blocking(move || host.runtime.load(kind, &bytes))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(|e| ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "invalid_component", e.to_string()))
+    }
+
+    /// The prepared component of a registry package, loading it on first use.
+    pub async fn prepare(self: &Arc<Self>, store: &Store, package: &PluginPackage) -> Result<Arc<LoadedPlugin>, ApiError> {
+        let key = (
+            package.owner.as_ref().map_or(String::new(), |t| t.as_str().to_owned()),
+            package.id.to_string(),
+            package.version.to_string(),
+        );
+        if let Some(loaded) = self.prepared.lock().map_err(ApiError::internal)?.get(&key) {
+            return Ok(loaded.clone());
+        }
+        let bytes = store.registry().component(package).await?;
+        let loaded = self.prepare_bytes(package.kind, bytes).await?;
+        self.prepared.lock().map_err(ApiError::internal)?.insert(key, loaded.clone());
+        Ok(loaded)
+    }
+
+    /// The tenant's enabled plugins, reloaded when its plugin revision moved.
+    pub async fn active(self: &Arc<Self>, store: &Store, tenant: &Tenant) -> Result<Arc<TenantPlugins>, ApiError> {
+        if let Some(set) = self.active.lock().map_err(ApiError::internal)?.get(&tenant.id) {
+            if set.revision == tenant.plugin_revision {
+                return Ok(set.clone());
+            }
+        }
+        let mut by_kind: HashMap<PluginKind, Vec<ActivePlugin>> = HashMap::new();
+        for install in store.installs(&tenant.id).list().await?.into_iter().filter(|i| i.enabled) {
+            let Some(package) = store.registry().find(&tenant.id, &install.plugin_id, Some(&install.version)).await? else {
+                tracing::error!(tenant = %tenant.slug, plugin = %install.plugin_id, "installed package missing from the registry");
+                continue;
+            };
+            let loaded = self.prepare(store, &package).await?;
+            by_kind.entry(install.kind).or_default().push(ActivePlugin {
+                id: install.plugin_id,
+                version: install.version,
+                config: install.config,
+                loaded,
+            });
+        }
+        let set = Arc::new(TenantPlugins { revision: tenant.plugin_revision, by_kind });
+        self.active.lock().map_err(ApiError::internal)?.insert(tenant.id.clone(), set.clone());
+        Ok(set)
+    }
+
+    /// Notes a call: metrics now, the execution record on the next flush.
+    pub fn record<T>(&self, tenant: &TenantId, plugin: &ActivePlugin, execution: &Execution<T>) {
+        let (outcome, error) = match &execution.outcome {
+            Ok(_) => ("ok".to_owned(), None),
+            Err(e) => (e.code().to_owned(), Some(e.to_string())),
+        };
+        let labels = [("plugin", plugin.id.to_string()), ("kind", plugin.loaded.kind().as_str().to_owned()), ("outcome", outcome.clone())];
+        metrics::counter!("plugin_calls_total", &labels).increment(1);
+        if execution.outcome.is_err() {
+            metrics::counter!("plugin_failures_total", &labels[..2]).increment(1);
+        }
+        metrics::histogram!("plugin_call_duration_seconds", &labels[..2]).record(execution.duration.as_secs_f64());
+        metrics::histogram!("plugin_fuel", &labels[..2]).record(execution.fuel_used as f64);
+        let logs: Vec<serde_json::Value> =
+            execution.logs.iter().map(|l| serde_json::json!({"level": l.level, "message": l.message})).collect();
+        let record = ExecutionRecord {
+            plugin_id: plugin.id.to_string(),
+            version: plugin.version.to_string(),
+            kind: plugin.loaded.kind(),
+            started_at: now(),
+            duration_us: i64::try_from(execution.duration.as_micros()).unwrap_or(i64::MAX),
+            fuel: i64::try_from(execution.fuel_used).unwrap_or(i64::MAX),
+            outcome,
+            error,
+            logs: serde_json::Value::Array(logs).to_string(),
+        };
+        if let Ok(mut pending) = self.pending.lock() {
+            pending.push((tenant.clone(), record));
+        }
+    }
+
+    /// Writes the buffered execution records.
+    pub async fn flush(&self, store: &Store) -> Result<(), ApiError> {
+        let batch = std::mem::take(&mut *self.pending.lock().map_err(ApiError::internal)?);
+        if let Err(e) = store.record_executions(&batch).await {
+            // Put them back so the next flush tries again.
+            if let Ok(mut pending) = self.pending.lock() {
+                pending.extend(batch);
+            }
+            return Err(e.into());
+        }
+        Ok(())
+    }
+
+    /// Flushes execution records every `period` until the process ends.
+    pub fn start_flushing(self: &Arc<Self>, store: Store, period: Duration) {
+        let host = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(period);
+            loop {
+                tick.tick().await;
+                if let Err(e) = host.flush(&store).await {
+                    tracing::warn!(error = ?e, "execution records not written yet");
+                }
+            }
+        });
+    }
+}
