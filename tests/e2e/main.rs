@@ -9,4 +9,5 @@ mod isolation;
 mod operator;
 mod outside;
 mod platform;
+mod plugin_cli;
 mod plugins;

@@ -1,6 +1,7 @@
 //! The `hanse` command line.
 
 mod import;
+mod plugin;
 mod tenant;
 
 use std::net::SocketAddr;
@@ -64,6 +65,9 @@ enum Command {
     /// Bulk imports.
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// Develop plugins: scaffold a crate, run a component locally.
+    #[command(subcommand)]
+    Plugin(plugin::PluginCommand),
     /// Print the OpenAPI document (JSON) and exit.
     Openapi,
 }
@@ -103,10 +107,15 @@ pub fn run() -> ExitCode {
 }
 
 async fn execute(cli: Cli) -> Result<(), CliError> {
-    if let Command::Openapi = cli.command {
-        let json = crate::api::openapi().to_pretty_json().map_err(|e| CliError::Io(e.to_string()))?;
-        println!("{json}");
-        return Ok(());
+    match cli.command {
+        Command::Openapi => {
+            let json = crate::api::openapi().to_pretty_json().map_err(|e| CliError::Io(e.to_string()))?;
+            println!("{json}");
+            return Ok(());
+        }
+        // Plugin development needs no database.
+        Command::Plugin(command) => return plugin::run(command),
+        _ => {}
     }
     let store = open_store(&cli).await?;
     match cli.command {
@@ -117,7 +126,7 @@ async fn execute(cli: Cli) -> Result<(), CliError> {
         }
         Command::Tenant(command) => tenant::run(&store, command).await,
         Command::Import(command) => import::run(&store, command).await,
-        Command::Openapi => Ok(()),
+        Command::Openapi | Command::Plugin(_) => Ok(()),
     }
 }
 
