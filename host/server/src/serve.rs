@@ -7,8 +7,7 @@ use std::time::Duration;
 
 use hanse_runtime::bundled::FIRST_PARTY;
 use hanse_runtime::{Runtime, RuntimeOptions};
-use hanse_store::{PluginPackage, Store, hash_secret, now};
-use sha2::{Digest, Sha256};
+use hanse_store::{Store, hash_secret};
 use tokio::net::TcpListener;
 
 use crate::cli::CliError;
@@ -97,18 +96,7 @@ async fn register_first_party(store: &Store, plugins: &Arc<PluginHost>) -> Resul
             .prepare_bytes(manifest.kind, bundled.component.to_vec())
             .await
             .map_err(|e| CliError::Io(format!("bundled plugin {}: {e:?}", manifest.id)))?;
-        let package = PluginPackage {
-            owner: None,
-            id: manifest.id,
-            version: manifest.version,
-            kind: manifest.kind,
-            wit: manifest.wit,
-            description: manifest.description,
-            manifest: manifest.text,
-            sha256: hex::encode(Sha256::digest(bundled.component)),
-            size: bundled.component.len() as i64,
-            created_at: now(),
-        };
+        let package = manifest.into_package(bundled.component, None);
         if let Err(e) = store.registry().publish(&package, bundled.component).await {
             tracing::error!(plugin = %package.id, version = %package.version, error = %e, "bundled plugin not registered");
         }

@@ -3,8 +3,7 @@
 
 use axum::extract::Multipart;
 use axum::http::StatusCode;
-use hanse_store::{PluginPackage, TenantId, now};
-use sha2::{Digest, Sha256};
+use hanse_store::{PluginPackage, TenantId};
 
 use crate::error::ApiError;
 use crate::plugins::manifest;
@@ -48,20 +47,8 @@ pub async fn publish(state: &AppState, multipart: Multipart, owner: Option<Tenan
     if component.len() > MAX_COMPONENT_BYTES {
         return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("a component may be at most {MAX_COMPONENT_BYTES} bytes")));
     }
-    let sha256 = hex::encode(Sha256::digest(&component));
     // Compiles the component and checks its world and imports before anything is stored.
     state.plugins().prepare_bytes(manifest.kind, component.clone()).await?;
-    let package = PluginPackage {
-        owner,
-        id: manifest.id,
-        version: manifest.version,
-        kind: manifest.kind,
-        wit: manifest.wit,
-        description: manifest.description,
-        manifest: manifest.text,
-        sha256,
-        size: component.len() as i64,
-        created_at: now(),
-    };
+    let package = manifest.into_package(&component, owner);
     Ok(state.store().registry().publish(&package, &component).await?)
 }

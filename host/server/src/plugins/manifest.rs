@@ -2,7 +2,9 @@
 
 use hanse_domain::FieldErrors;
 use hanse_domain::plugin::{PluginId, PluginKind, Version, check_wit};
+use hanse_store::{PluginPackage, TenantId, now};
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 use serde_json::Value;
 
 use crate::error::ApiError;
@@ -38,6 +40,24 @@ pub struct Manifest {
     pub description: String,
     /// The manifest text as given.
     pub text: String,
+}
+
+impl Manifest {
+    /// The registry package for this manifest and its component; private to `owner` if given.
+    pub fn into_package(self, component: &[u8], owner: Option<TenantId>) -> PluginPackage {
+        PluginPackage {
+            owner,
+            id: self.id,
+            version: self.version,
+            kind: self.kind,
+            wit: self.wit,
+            description: self.description,
+            manifest: self.text,
+            sha256: hex::encode(Sha256::digest(component)),
+            size: component.len() as i64,
+            created_at: now(),
+        }
+    }
 }
 
 /// Parses and checks a manifest: field formats, a WIT version this host runs, no capability
