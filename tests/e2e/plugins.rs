@@ -62,12 +62,28 @@ async fn checked_from_outside() {
     let (_, other_tenant) = price(&server, "beta", 10).await;
     assert_eq!(other_tenant["lines"][0]["unit_price"], "10.0000", "acme's plugin never runs for beta");
 
+    // The operator's limits per tenant apply to its calls only.
+    let (status, limits) = send(server.operator(Method::PUT, "/operator/v1/tenants/acme/plugin-limits").json(&json!({"fuel": 100_000}))).await;
+    assert_eq!((status, limits["fuel"].clone(), limits["deadline_ms"].clone()), (200, json!(100_000), json!(50)), "{limits}");
+    let (status, body) = send(server.operator(Method::PUT, "/operator/v1/tenants/acme/plugin-limits").json(&json!({"fuel": 1, "memory_bytes": 1_000_000_000_000u64}))).await;
+    assert_eq!((status, code(&body)), (422, "validation_failed"), "{body}");
+    assert!(body["error"]["details"]["fields"]["memory_bytes"].is_string(), "{body}");
+    let (status, body) = send(server.store("acme", Method::POST, "/store/v1/price").json(&json!({"lines": (0..150).map(|_| json!({"sku": "WIDGET", "quantity": 10})).collect::<Vec<_>>()}))).await;
+    assert_eq!((status, body["error"]["details"]["error"].clone()), (503, json!("plugin_out_of_fuel")), "{body}");
+    let (status, _) = price(&server, "beta", 10).await;
+    assert_eq!(status, 200);
+    let (status, limits) = send(server.operator(Method::PUT, "/operator/v1/tenants/acme/plugin-limits").json(&json!({}))).await;
+    assert_eq!((status, limits["fuel"].clone()), (200, json!(11_000_000)));
+    let (status, _) = price(&server, "acme", 10).await;
+    assert_eq!(status, 200, "defaults restored");
+
     // Every call is recorded with its fuel.
     let (status, executions) = send(server.admin(&acme, Method::GET, "/admin/v1/plugins/tier-pricing/executions")).await;
     assert_eq!(status, 200, "{executions}");
     let records = executions["items"].as_array().expect("items");
     assert!(records.len() >= 2, "{executions}");
-    assert!(records.iter().all(|r| r["fuel"].as_i64().is_some_and(|f| f > 0) && r["outcome"] == "ok"), "{executions}");
+    assert!(records.iter().all(|r| r["fuel"].as_i64().is_some_and(|f| f > 0)), "{executions}");
+    assert!(records.iter().any(|r| r["outcome"] == "plugin_out_of_fuel"), "{executions}");
 
     // A component that is not one is refused and the registry is unchanged.
     let manifest = json!({"id": "junk", "version": "1.0.0", "kind": "pricing", "wit": "hanse:plugin@0.1.0"});

@@ -43,6 +43,8 @@ pub struct Tenant {
     pub status: TenantStatus,
     /// Changes with every change to the tenant's installed plugins.
     pub plugin_revision: i64,
+    /// Plugin limits set by the operator (JSON), `None` for the defaults.
+    pub plugin_limits: Option<String>,
     /// When it was created.
     pub created_at: Timestamp,
     /// When it last changed.
@@ -67,7 +69,7 @@ pub struct Tenants<'a> {
     store: &'a Store,
 }
 
-const COLUMNS: &str = "id, slug, name, currency, status, plugin_revision, created_at, updated_at";
+const COLUMNS: &str = "id, slug, name, currency, status, plugin_revision, plugin_limits, created_at, updated_at";
 
 impl Store {
     /// Tenants, for the operator.
@@ -152,6 +154,20 @@ impl Tenants<'_> {
         row.as_ref().map(from_row).transpose()
     }
 
+    /// Sets the plugin limits (JSON validated by the caller; `None` restores the defaults).
+    pub async fn set_plugin_limits(&self, slug: &TenantSlug, limits: Option<&str>) -> Result<Tenant> {
+        let done = sqlx::query("UPDATE tenants SET plugin_limits = $1, updated_at = $2 WHERE slug = $3")
+            .bind(limits)
+            .bind(now().millis())
+            .bind(slug.as_str())
+            .execute(&self.store.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("tenant"));
+        }
+        self.get_by_slug(slug).await?.ok_or(StoreError::NotFound("tenant"))
+    }
+
     /// Sets the status; returns the updated tenant.
     pub async fn set_status(&self, slug: &TenantSlug, status: TenantStatus) -> Result<Tenant> {
         let done = sqlx::query("UPDATE tenants SET status = $1, updated_at = $2 WHERE slug = $3")
@@ -178,6 +194,7 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<Tenant> {
         currency: Currency::parse(&currency).map_err(|e| StoreError::corrupt("tenant currency", e))?,
         status: TenantStatus::parse(&status).map_err(|e| StoreError::corrupt("tenant status", e))?,
         plugin_revision: row.try_get("plugin_revision")?,
+        plugin_limits: row.try_get("plugin_limits")?,
         created_at: Timestamp::from_millis(row.try_get("created_at")?),
         updated_at: Timestamp::from_millis(row.try_get("updated_at")?),
     })

@@ -36,7 +36,7 @@ impl Store {
     /// The tenant an unrevoked admin token acts for.
     pub async fn tenant_for_admin_token(&self, secret: &str) -> Result<Option<Tenant>> {
         let row = sqlx::query(
-            "SELECT t.id, t.slug, t.name, t.currency, t.status, t.plugin_revision, t.created_at, t.updated_at
+            "SELECT t.id, t.slug, t.name, t.currency, t.status, t.plugin_revision, t.plugin_limits, t.created_at, t.updated_at
              FROM admin_tokens k JOIN tenants t ON t.id = k.tenant_id
              WHERE k.token_hash = $1 AND k.revoked_at IS NULL",
         )

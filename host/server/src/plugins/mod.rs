@@ -2,5 +2,6 @@
 //! (runtime, caches, execution records), and the pricing pipeline that runs them.
 
 pub mod host;
+pub mod limits;
 pub mod manifest;
 pub mod pricing;

@@ -7,12 +7,12 @@ use std::sync::Arc;
 use axum::http::StatusCode;
 use hanse_domain::plugin::PluginKind;
 use hanse_domain::product::{ProductStatus, Sku};
-use hanse_runtime::Limits;
 use hanse_runtime::types::{Attribute, Context, Customer, PriceLine, PriceRequest};
 use hanse_store::{Store, Tenant, now};
 use rust_decimal::Decimal;
 
 use super::host::PluginHost;
+use super::limits::PluginLimits;
 use crate::error::ApiError;
 
 /// One step that set a line's unit price.
@@ -77,7 +77,7 @@ pub async fn price_lines(
     }
 
     let plugins = host.active(store, tenant).await?;
-    let limits = Limits::default().scaled_for_lines(lines.len());
+    let limits = PluginLimits::of(tenant).apply().scaled_for_lines(lines.len());
     for plugin in plugins.of(PluginKind::Pricing) {
         let request = PriceRequest {
             context: Context {

@@ -12,6 +12,7 @@ use utoipa_axum::routes;
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{JsonBody, Operator};
+use crate::plugins::limits::{EffectiveLimits, PluginLimits};
 use crate::state::AppState;
 use crate::wire::tenant::{TenantCreate, TenantCreated, TenantList, TenantOut};
 
@@ -21,6 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_tenant))
         .routes(routes!(suspend_tenant))
         .routes(routes!(resume_tenant))
+        .routes(routes!(get_plugin_limits, set_plugin_limits))
 }
 
 /// Parses a slug from a path: one that cannot exist is simply not found.
@@ -113,6 +115,40 @@ async fn resume_tenant(_: Operator, State(state): State<AppState>, Path(slug): P
     let tenant = state.store().tenants().set_status(&slug_in_path(&slug)?, TenantStatus::Active).await?;
     tracing::info!(tenant = %tenant.slug, "tenant resumed");
     tenant_out(&state, &tenant).await
+}
+
+/// The plugin limits in force for a tenant.
+#[utoipa::path(
+    get, path = "/tenants/{slug}/plugin-limits", tag = "operator",
+    params(("slug" = String, Path, description = "Tenant slug")),
+    responses((status = 200, body = EffectiveLimits), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("operator_token" = []))
+)]
+async fn get_plugin_limits(_: Operator, State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Json<EffectiveLimits>> {
+    let tenant = state.store().tenants().get_by_slug(&slug_in_path(&slug)?).await?.ok_or_else(|| ApiError::not_found("tenant"))?;
+    Ok(Json(PluginLimits::of(&tenant).effective()))
+}
+
+/// Set a tenant's plugin limits (its plan). Absent fields keep the defaults; `{}` restores all
+/// defaults. Takes effect on the tenant's next plugin call.
+#[utoipa::path(
+    put, path = "/tenants/{slug}/plugin-limits", tag = "operator",
+    params(("slug" = String, Path, description = "Tenant slug")),
+    request_body = PluginLimits,
+    responses((status = 200, body = EffectiveLimits), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("operator_token" = []))
+)]
+async fn set_plugin_limits(
+    _: Operator,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    JsonBody(limits): JsonBody<PluginLimits>,
+) -> ApiResult<Json<EffectiveLimits>> {
+    limits.check()?;
+    let stored = (limits != PluginLimits::default()).then(|| serde_json::to_string(&limits)).transpose().map_err(ApiError::internal)?;
+    let tenant = state.store().tenants().set_plugin_limits(&slug_in_path(&slug)?, stored.as_deref()).await?;
+    tracing::info!(tenant = %tenant.slug, "plugin limits set");
+    Ok(Json(PluginLimits::of(&tenant).effective()))
 }
 
 async fn tenant_out(state: &AppState, tenant: &Tenant) -> ApiResult<Json<TenantOut>> {
