@@ -85,6 +85,12 @@ async fn checked_from_outside() {
     assert!(records.iter().all(|r| r["fuel"].as_i64().is_some_and(|f| f > 0)), "{executions}");
     assert!(records.iter().any(|r| r["outcome"] == "plugin_out_of_fuel"), "{executions}");
 
+    // Per-plugin metrics.
+    let metrics = server.request(Method::GET, "/metrics").send().await.expect("metrics").text().await.expect("text");
+    for name in ["plugin_calls_total", "plugin_failures_total", "plugin_call_duration_seconds", "plugin_fuel"] {
+        assert!(metrics.contains(name) && metrics.contains("plugin=\"tier-pricing\""), "{name}: {metrics}");
+    }
+
     // A component that is not one is refused and the registry is unchanged.
     let manifest = json!({"id": "junk", "version": "1.0.0", "kind": "pricing", "wit": "hanse:plugin@0.1.0"});
     let random: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
