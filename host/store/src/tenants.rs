@@ -108,6 +108,14 @@ impl Tenants<'_> {
         self.get_by_slug(&new.slug).await?.ok_or(StoreError::NotFound("tenant"))
     }
 
+    /// The tenant after an update that touched `rows` rows (none: it does not exist).
+    async fn reread(&self, slug: &TenantSlug, rows: u64) -> Result<Tenant> {
+        if rows == 0 {
+            return Err(StoreError::NotFound("tenant"));
+        }
+        self.get_by_slug(slug).await?.ok_or(StoreError::NotFound("tenant"))
+    }
+
     /// The host names of a tenant, sorted.
     pub async fn domains(&self, tenant: &TenantId) -> Result<Vec<String>> {
         Ok(sqlx::query_scalar("SELECT domain FROM tenant_domains WHERE tenant_id = $1 ORDER BY domain")
@@ -162,10 +170,7 @@ impl Tenants<'_> {
             .bind(slug.as_str())
             .execute(&self.store.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound("tenant"));
-        }
-        self.get_by_slug(slug).await?.ok_or(StoreError::NotFound("tenant"))
+        self.reread(slug, done.rows_affected()).await
     }
 
     /// Sets the status; returns the updated tenant.
@@ -176,10 +181,7 @@ impl Tenants<'_> {
             .bind(slug.as_str())
             .execute(&self.store.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound("tenant"));
-        }
-        self.get_by_slug(slug).await?.ok_or(StoreError::NotFound("tenant"))
+        self.reread(slug, done.rows_affected()).await
     }
 }
 
