@@ -127,6 +127,15 @@ async fn docs_page_and_openapi_work_offline() {
         "/store/v1/products",
         "/store/v1/products/{sku}",
         "/store/v1/categories",
+        "/store/v1/price",
+        "/operator/v1/plugins",
+        "/operator/v1/tenants/{slug}/plugin-limits",
+        "/admin/v1/plugins",
+        "/admin/v1/plugins/{id}",
+        "/admin/v1/plugins/{id}/activate",
+        "/admin/v1/plugins/{id}/rollback",
+        "/admin/v1/plugins/{id}/executions",
+        "/admin/v1/plugin-packages",
     ] {
         assert!(spec["paths"][path].is_object(), "{path} missing from /openapi.json");
     }
