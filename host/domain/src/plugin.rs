@@ -122,6 +122,13 @@ impl Version {
     }
 }
 
+impl Version {
+    /// True for a pre-release such as `2.0.0-beta.1`.
+    pub fn is_prerelease(&self) -> bool {
+        self.pre.is_some()
+    }
+}
+
 impl fmt::Display for Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}.{}.{}", self.major, self.minor, self.patch)?;
@@ -200,6 +207,7 @@ mod tests {
         let v = |s| Version::parse(s).unwrap();
         assert_eq!(v("1.2.3").to_string(), "1.2.3");
         assert_eq!(v("2.0.0-beta.1").to_string(), "2.0.0-beta.1");
+        assert!(v("2.0.0-beta.1").is_prerelease() && !v("2.0.0").is_prerelease());
         for bad in ["1.2", "1.2.3.4", "01.2.3", "a.b.c", "1.2.3-", "1.2.3-a..b", ""] {
             assert!(Version::parse(bad).is_err(), "{bad}");
         }

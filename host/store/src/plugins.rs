@@ -247,7 +247,7 @@ impl Registry<'_> {
             return Ok(candidates.into_iter().find(|p| &p.version == version));
         }
         candidates.sort_by(|a, b| b.version.cmp(&a.version));
-        let release = candidates.iter().position(|p| !p.version.to_string().contains('-'));
+        let release = candidates.iter().position(|p| !p.version.is_prerelease());
         Ok(match release {
             Some(i) => Some(candidates.swap_remove(i)),
             None => candidates.into_iter().next(),

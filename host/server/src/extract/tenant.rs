@@ -22,10 +22,10 @@ impl FromRequestParts<AppState> for StoreTenant {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let tenants = state.store().tenants();
         let tenant = if let Some(value) = parts.headers.get(TENANT_HEADER) {
-            let slug = value.to_str().ok().and_then(|v| TenantSlug::parse(v.trim()).ok());
-            match slug {
-                Some(slug) => tenants.get_by_slug(&slug).await?,
-                None => None,
+            // A header that is no valid slug names no tenant: not found, like an unknown slug.
+            match value.to_str().ok().and_then(|v| TenantSlug::parse(v.trim()).ok()) {
+                Some(slug) => tenants.get_by_slug(&slug).await?.ok_or_else(|| ApiError::not_found("tenant"))?,
+                None => return Err(ApiError::not_found("tenant")),
             }
         } else {
             let host = parts
@@ -33,20 +33,18 @@ impl FromRequestParts<AppState> for StoreTenant {
                 .get(header::HOST)
                 .and_then(|v| v.to_str().ok())
                 .map(|h| h.rsplit_once(':').filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit())).map_or(h, |(name, _)| name));
-            match host.and_then(|h| Domain::parse(h).ok()) {
+            let found = match host.and_then(|h| Domain::parse(h).ok()) {
                 Some(domain) => tenants.get_by_domain(&domain).await?,
                 None => None,
-            }
-            .ok_or_else(|| {
+            };
+            found.ok_or_else(|| {
                 ApiError::new(
                     StatusCode::BAD_REQUEST,
                     "tenant_required",
                     "name the shop with the `X-Tenant: <slug>` header or call it on one of its host names",
                 )
-            })
-            .map(Some)?
+            })?
         };
-        let tenant = tenant.ok_or_else(|| ApiError::not_found("tenant"))?;
         ensure_active(&tenant)?;
         Ok(StoreTenant(tenant))
     }

@@ -53,13 +53,13 @@ pub async fn price_lines(
     tenant: &Tenant,
     lines: &[(Sku, i64)],
 ) -> Result<Vec<PricedLine>, ApiError> {
-    let products = store.products(&tenant.id);
+    let skus: Vec<Sku> = lines.iter().map(|(sku, _)| sku.clone()).collect();
+    let products = store.products(&tenant.id).get_many(&skus).await?;
     let mut priced = Vec::with_capacity(lines.len());
     let mut attributes = Vec::with_capacity(lines.len());
     for (i, (sku, quantity)) in lines.iter().enumerate() {
         let product = products
-            .get(sku)
-            .await?
+            .get(sku.as_str())
             .filter(|p| p.draft.status == ProductStatus::Active)
             .ok_or_else(|| ApiError::invalid_field(&format!("lines[{i}].sku"), format!("no product {sku} is for sale")))?;
         let list = product.draft.price.units();

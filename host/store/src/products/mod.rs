@@ -182,6 +182,14 @@ impl Products<'_> {
         Ok(load(&mut conn, self.tenant, &[sku.as_str()]).await?.pop())
     }
 
+    /// The products with these SKUs, by SKU, loaded in a few batched queries (missing SKUs are
+    /// absent).
+    pub async fn get_many(&self, skus: &[Sku]) -> Result<HashMap<String, Product>> {
+        let mut conn = self.store.pool.acquire().await?;
+        let skus: Vec<&str> = skus.iter().map(Sku::as_str).collect();
+        Ok(load(&mut conn, self.tenant, &skus).await?.into_iter().map(|p| (p.draft.sku.as_str().to_owned(), p)).collect())
+    }
+
     /// Deletes a product with its category assignments and stock.
     pub async fn delete(&self, sku: &Sku) -> Result<()> {
         let mut tx = self.store.begin_write().await?;
