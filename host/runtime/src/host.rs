@@ -20,7 +20,10 @@ pub struct LogEntry {
 
 /// The per-call state of one store. Never shared between calls or tenants.
 pub struct HostState {
-    wasi: WasiCtx,
+    /// Built on a plugin's first WASI call: most plugins make none, and building it costs
+    /// more than the rest of the store.
+    wasi: Option<WasiCtx>,
+    now: std::time::Duration,
     table: ResourceTable,
     memory_limit: usize,
     /// Set when the plugin tried to grow memory past its limit.
@@ -36,16 +39,9 @@ impl HostState {
     /// A fresh state: a WASI context with no files, no network, no environment, no arguments,
     /// and clocks frozen at `now_millis` (a plugin's only notion of time is the host's "now").
     pub fn new(memory_limit: usize, now_millis: i64) -> Self {
-        let mut wasi = wasmtime_wasi::WasiCtxBuilder::new();
-        let now = std::time::Duration::from_millis(u64::try_from(now_millis).unwrap_or(0));
-        wasi.wall_clock(FrozenClock(now))
-            .monotonic_clock(FrozenClock(now))
-            .insecure_random_seed(0)
-            .allow_tcp(false)
-            .allow_udp(false)
-            .allow_ip_name_lookup(false);
         HostState {
-            wasi: wasi.build(),
+            wasi: None,
+            now: std::time::Duration::from_millis(u64::try_from(now_millis).unwrap_or(0)),
             table: ResourceTable::new(),
             memory_limit,
             memory_exceeded: false,
@@ -77,9 +73,23 @@ impl wasmtime_wasi::HostMonotonicClock for FrozenClock {
     }
 }
 
+/// The WASI a plugin sees: no files, no network, no environment, no arguments, and clocks
+/// frozen at `now`.
+fn sandboxed_wasi(now: std::time::Duration) -> WasiCtx {
+    let mut wasi = wasmtime_wasi::WasiCtxBuilder::new();
+    wasi.wall_clock(FrozenClock(now))
+        .monotonic_clock(FrozenClock(now))
+        .insecure_random_seed(0)
+        .allow_tcp(false)
+        .allow_udp(false)
+        .allow_ip_name_lookup(false);
+    wasi.build()
+}
+
 impl WasiView for HostState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+        let now = self.now;
+        WasiCtxView { ctx: self.wasi.get_or_insert_with(|| sandboxed_wasi(now)), table: &mut self.table }
     }
 }
 

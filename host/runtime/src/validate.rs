@@ -8,28 +8,33 @@ use crate::types::{Decision, Method, PriceChange, PriceRequest, Rate};
 /// 1/10,000 units.
 pub const MAX_MONEY: i64 = 10_000_000_000_000_000;
 
-fn money(what: &str, value: i64) -> Result<(), String> {
+/// Checks an amount; `what` names it, and is only called when there is something to report.
+fn money(what: impl FnOnce() -> String, value: i64) -> Result<(), String> {
     if value < 0 {
-        return Err(format!("{what} is negative ({value} ten-thousandths)"));
+        return Err(format!("{} is negative ({value} ten-thousandths)", what()));
     }
     if value > MAX_MONEY {
-        return Err(format!("{what} is over the limit of 10^12"));
+        return Err(format!("{} is over the limit of 10^12", what()));
     }
     Ok(())
 }
 
 /// Price changes must name lines of the request, once each, with prices `>= 0`.
 pub fn price_changes(request: &PriceRequest, changes: &[PriceChange]) -> Result<(), String> {
-    let known: HashSet<u32> = request.lines.iter().map(|l| l.line_id).collect();
-    let mut seen = HashSet::new();
+    // Sorted ids rather than hash sets: this runs on every pricing call, on carts of up to
+    // thousands of lines.
+    let mut known: Vec<u32> = request.lines.iter().map(|l| l.line_id).collect();
+    known.sort_unstable();
     for change in changes {
-        if !known.contains(&change.line_id) {
+        if known.binary_search(&change.line_id).is_err() {
             return Err(format!("line {} does not exist in the request", change.line_id));
         }
-        if !seen.insert(change.line_id) {
-            return Err(format!("line {} is changed twice", change.line_id));
-        }
-        money(&format!("the unit price of line {}", change.line_id), change.unit_price)?;
+        money(|| format!("the unit price of line {}", change.line_id), change.unit_price)?;
+    }
+    let mut changed: Vec<u32> = changes.iter().map(|c| c.line_id).collect();
+    changed.sort_unstable();
+    if let Some(twice) = changed.windows(2).find(|pair| pair[0] == pair[1]) {
+        return Err(format!("line {} is changed twice", twice[0]));
     }
     Ok(())
 }
@@ -41,7 +46,7 @@ pub fn rates(rates: &[Rate]) -> Result<(), String> {
         if rate.code.is_empty() || !seen.insert(rate.code.as_str()) {
             return Err(format!("rate code {:?} is empty or repeated", rate.code));
         }
-        money(&format!("the amount of rate {:?}", rate.code), rate.amount)?;
+        money(|| format!("the amount of rate {:?}", rate.code), rate.amount)?;
     }
     Ok(())
 }
@@ -70,4 +75,46 @@ pub fn decision(decision: &Decision) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::{Context, Customer, PriceLine};
+
+    fn request(ids: &[u32]) -> PriceRequest {
+        let customer = Customer { company_id: None, customer_group: None, segments: vec![] };
+        PriceRequest {
+            context: Context { tenant: "t".into(), currency: "USD".into(), now: 0, config: "{}".into(), customer },
+            lines: ids
+                .iter()
+                .map(|&line_id| PriceLine { line_id, sku: "S".into(), quantity: 1, list_price: 1, unit_price: 1, attributes: vec![] })
+                .collect(),
+        }
+    }
+
+    fn change(line_id: u32, unit_price: i64) -> PriceChange {
+        PriceChange { line_id, unit_price, reason: String::new() }
+    }
+
+    #[test]
+    fn price_changes_name_known_lines_once_with_sane_prices() {
+        let request = request(&[7, 3, 11]);
+        assert_eq!(price_changes(&request, &[change(11, 5), change(3, 0)]), Ok(()));
+        assert_eq!(price_changes(&request, &[]), Ok(()));
+        assert_eq!(price_changes(&request, &[change(4, 5)]), Err("line 4 does not exist in the request".into()));
+        assert_eq!(price_changes(&request, &[change(3, 5), change(7, 1), change(3, 6)]), Err("line 3 is changed twice".into()));
+        assert_eq!(price_changes(&request, &[change(7, -1)]), Err("the unit price of line 7 is negative (-1 ten-thousandths)".into()));
+        assert_eq!(price_changes(&request, &[change(7, MAX_MONEY + 1)]), Err("the unit price of line 7 is over the limit of 10^12".into()));
+        assert_eq!(price_changes(&request, &[change(7, MAX_MONEY)]), Ok(()));
+    }
+
+    #[test]
+    fn rates_need_distinct_codes_and_sane_amounts() {
+        let rate = |code: &str, amount| Rate { code: code.into(), label: String::new(), amount, estimated_days: None };
+        assert_eq!(rates(&[rate("std", 0), rate("exp", 5)]), Ok(()));
+        assert!(rates(&[rate("std", 0), rate("std", 5)]).is_err());
+        assert!(rates(&[rate("", 0)]).is_err());
+        assert_eq!(rates(&[rate("std", -5)]), Err("the amount of rate \"std\" is negative (-5 ten-thousandths)".into()));
+    }
 }

@@ -16,9 +16,14 @@ pub fn to_units(amount: Decimal) -> Result<i64, String> {
     if amount.is_sign_negative() && !amount.is_zero() {
         return Err(format!("amount {amount} is negative"));
     }
-    let rounded = amount.round_dp_with_strategy(SCALE, RoundingStrategy::MidpointAwayFromZero);
-    let scaled = rounded.checked_mul(Decimal::new(10_000, 0)).ok_or_else(|| format!("amount {amount} is too large"))?;
-    i64::try_from(scaled).map_err(|_| format!("amount {amount} is too large"))
+    // Exactly 4 decimals, so the mantissa is the count of 1/10,000 units: no division needed
+    // unless the amount has more decimals than that.
+    let mut rounded = amount.round_dp_with_strategy(SCALE, RoundingStrategy::MidpointAwayFromZero);
+    rounded.rescale(SCALE);
+    if rounded.scale() != SCALE {
+        return Err(format!("amount {amount} is too large"));
+    }
+    i64::try_from(rounded.mantissa()).map_err(|_| format!("amount {amount} is too large"))
 }
 
 #[cfg(test)]
@@ -33,5 +38,8 @@ mod tests {
         assert!(to_units(Decimal::new(-1, 2)).is_err());
         assert_eq!(to_units(Decimal::ZERO).unwrap(), 0);
         assert!(to_units(Decimal::MAX).is_err());
+        assert!(to_units(Decimal::new(i64::MAX, 0)).is_err());
+        assert_eq!(to_units(Decimal::new(9_223_372_036_854, 0)).unwrap(), 92_233_720_368_540_000);
+        assert_eq!(to_units(Decimal::new(7, 0)).unwrap(), 70_000, "fewer decimals than 4");
     }
 }
