@@ -135,6 +135,7 @@ async fn docs_page_and_openapi_work_offline() {
         "/admin/v1/plugins/{id}/activate",
         "/admin/v1/plugins/{id}/rollback",
         "/admin/v1/plugins/{id}/executions",
+        "/admin/v1/plugins/{id}/executions/{execution}",
         "/admin/v1/plugin-packages",
     ] {
         assert!(spec["paths"][path].is_object(), "{path} missing from /openapi.json");

@@ -71,5 +71,40 @@ async fn scaffold_build_run_and_upload_a_pricing_plugin() {
     assert_eq!(status, 201, "{body}");
     let (_, priced) = send(server.store("acme", Method::POST, "/store/v1/price").json(&json!({"lines": [{"sku": "A", "quantity": 2}]}))).await;
     assert_eq!(priced["lines"][0]["unit_price"], "9.5000", "{priced}");
+
+    // Inputs are not kept by default; with capture on, a real call can be replayed locally.
+    let (_, executions) = send(server.admin(&admin, Method::GET, "/admin/v1/plugins/volume-discount/executions")).await;
+    assert_eq!(executions["items"][0]["input_captured"], false, "{executions}");
+    let (status, body) = send(server.admin(&admin, Method::PATCH, "/admin/v1/plugins/volume-discount").json(&json!({"capture": "sometimes"}))).await;
+    assert_eq!((status, body["error"]["details"]["fields"]["capture"].is_string()), (422, true), "{body}");
+    let (status, body) = send(server.admin(&admin, Method::PATCH, "/admin/v1/plugins/volume-discount").json(&json!({"capture": "all"}))).await;
+    assert_eq!((status, body["capture"].as_str()), (200, Some("all")), "{body}");
+    send(server.admin(&admin, Method::POST, "/admin/v1/products").json(&json!({"sku": "B", "name": "B", "price": "4.00", "attributes": {"color": "red"}}))).await;
+    let cart = json!({"lines": [{"sku": "A", "quantity": 7}, {"sku": "B", "quantity": 1}]});
+    let (_, priced) = send(server.store("acme", Method::POST, "/store/v1/price").json(&cart)).await;
+    let (_, executions) = send(server.admin(&admin, Method::GET, "/admin/v1/plugins/volume-discount/executions")).await;
+    let newest = &executions["items"][0];
+    assert_eq!(newest["input_captured"], true, "{executions}");
+    let path = format!("/admin/v1/plugins/volume-discount/executions/{}", newest["id"].as_str().expect("id"));
+    let (status, captured) = send(server.admin(&admin, Method::GET, &path)).await;
+    assert_eq!(status, 200, "{captured}");
+    assert_eq!(captured["config"], json!({"percent_off": "5"}), "{captured}");
+    assert_eq!(captured["input"]["tenant"], "acme", "{captured}");
+    assert_eq!(captured["input"]["lines"][1]["attributes"], json!({"color": "red"}), "{captured}");
+    std::fs::write(crate_dir.join("captured-input.json"), captured["input"].to_string()).expect("input");
+    std::fs::write(crate_dir.join("captured-config.json"), captured["config"].to_string()).expect("config");
+    let (ok, stdout, stderr) =
+        hanse(&["plugin", "run", "--kind", "pricing", "--config", "captured-config.json", "--input", "captured-input.json", wasm_arg], &crate_dir);
+    assert!(ok, "{stdout} {stderr}");
+    let replayed: Value = serde_json::from_str(&stdout).expect("JSON report");
+    let output = &replayed["result"]["output"];
+    assert_eq!(output.as_array().map(Vec::len), Some(2), "{replayed}");
+    for (i, line) in priced["lines"].as_array().expect("lines").iter().enumerate() {
+        assert_eq!(output[i]["unit_price"], line["unit_price"], "the replay prices line {i} as the server did: {replayed} {priced}");
+    }
+    // Another tenant cannot read it.
+    let beta = server.tenant("beta").await;
+    let (status, _) = send(server.admin(&beta, Method::GET, &path)).await;
+    assert_eq!(status, 404);
     let _ = std::fs::remove_dir_all(&work);
 }

@@ -123,9 +123,12 @@ async fn private_plugins_fail_closed_and_versions_roll_back() {
     let (_, registry) = send(server.operator(Method::GET, "/operator/v1/plugins")).await;
     assert!(!registry["items"].as_array().expect("items").iter().any(|p| p["id"] == "acme-chaos"));
 
-    // A plugin that traps fails the pricing closed, naming itself; beta is unaffected.
+    // A plugin that traps fails the pricing closed, naming itself; beta is unaffected. Failed
+    // calls keep their input.
     let (status, body) = send(server.admin(&acme, Method::POST, "/admin/v1/plugins").json(&json!({"plugin": "acme-chaos", "config": {"mode": "trap"}}))).await;
     assert_eq!(status, 201, "{body}");
+    let (status, body) = send(server.admin(&acme, Method::PATCH, "/admin/v1/plugins/acme-chaos").json(&json!({"capture": "failures"}))).await;
+    assert_eq!((status, body["capture"].as_str()), (200, Some("failures")), "{body}");
     let (status, body) = price(&server, "acme", 3).await;
     assert_eq!((status, code(&body)), (503, "pricing_plugin_failed"), "{body}");
     assert_eq!(body["error"]["details"]["plugin"], "acme-chaos");
@@ -134,12 +137,22 @@ async fn private_plugins_fail_closed_and_versions_roll_back() {
     assert_eq!(status, 200);
     let (_, executions) = send(server.admin(&acme, Method::GET, "/admin/v1/plugins/acme-chaos/executions")).await;
     assert_eq!(executions["items"][0]["outcome"], "plugin_trap", "{executions}");
+    assert_eq!(executions["items"][0]["input_captured"], true, "{executions}");
+    let failed = format!("/admin/v1/plugins/acme-chaos/executions/{}", executions["items"][0]["id"].as_str().expect("id"));
+    let (_, failed) = send(server.admin(&acme, Method::GET, &failed)).await;
+    assert_eq!(failed["input"]["lines"][0]["sku"], "WIDGET", "{failed}");
+    assert_eq!(failed["input"]["lines"][0]["quantity"], 3, "{failed}");
+    assert_eq!(failed["config"], json!({"mode": "trap"}), "{failed}");
+    let (status, body) = send(server.admin(&acme, Method::GET, "/admin/v1/plugins/acme-chaos/executions/exe_nope")).await;
+    assert_eq!((status, code(&body)), (404, "execution_not_found"), "{body}");
 
     // Reconfigure: it behaves (1.00 off).
     let (status, _) = send(server.admin(&acme, Method::PATCH, "/admin/v1/plugins/acme-chaos").json(&json!({"config": {"mode": "behave"}}))).await;
     assert_eq!(status, 200);
     let (_, priced) = price(&server, "acme", 3).await;
     assert_eq!(priced["lines"][0]["unit_price"], "9.0000", "{priced}");
+    let (_, executions) = send(server.admin(&acme, Method::GET, "/admin/v1/plugins/acme-chaos/executions")).await;
+    assert_eq!((executions["items"][0]["outcome"].as_str(), executions["items"][0]["input_captured"].as_bool()), (Some("ok"), Some(false)), "{executions}");
 
     // A new version with a bad config is refused; activated with a good one; rolled back.
     let (status, _) = send(server.admin(&acme, Method::POST, "/admin/v1/plugin-packages").multipart(upload(manifest("0.2.0"), hostile.clone()))).await;

@@ -46,6 +46,50 @@ impl fmt::Display for PluginKind {
     }
 }
 
+/// Which calls of an installed plugin keep their input, so a developer can replay them
+/// locally with `hanse plugin run`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Capture {
+    /// No inputs are kept (the default: inputs carry customer data).
+    #[default]
+    Off,
+    /// Inputs of failed calls only.
+    Failures,
+    /// Inputs of every call.
+    All,
+}
+
+impl Capture {
+    /// Every mode.
+    pub const ALL: [Capture; 3] = [Capture::Off, Capture::Failures, Capture::All];
+
+    /// The stored and wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Capture::Off => "off",
+            Capture::Failures => "failures",
+            Capture::All => "all",
+        }
+    }
+
+    /// Parses the stored and wire name.
+    pub fn parse(text: &str) -> Result<Self, ValueError> {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.as_str() == text)
+            .ok_or_else(|| ValueError::new(format!("must be one of off, failures, all; got {text:?}")))
+    }
+
+    /// Whether a call that succeeded (`ok`) or failed keeps its input.
+    pub fn keeps(self, ok: bool) -> bool {
+        match self {
+            Capture::Off => false,
+            Capture::Failures => !ok,
+            Capture::All => true,
+        }
+    }
+}
+
 /// The WIT package version this host implements. A plugin built against another minor version
 /// of 0.x, or another major version, is refused.
 pub const WIT_PACKAGE: &str = "hanse:plugin@0.1.0";
@@ -193,6 +237,17 @@ pub fn check_wit(text: &str) -> Result<(), ValueError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn capture_modes() {
+        for mode in Capture::ALL {
+            assert_eq!(Capture::parse(mode.as_str()).unwrap(), mode);
+        }
+        assert!(Capture::parse("sometimes").is_err());
+        assert!(!Capture::Off.keeps(false));
+        assert!(Capture::Failures.keeps(false) && !Capture::Failures.keeps(true));
+        assert!(Capture::All.keeps(true) && Capture::All.keeps(false));
+    }
 
     #[test]
     fn ids() {

@@ -66,6 +66,7 @@ impl ApiError {
             "category" => "category_not_found",
             "token" => "token_not_found",
             "plugin" => "plugin_not_found",
+            "execution" => "execution_not_found",
             _ => "not_found",
         };
         Self::new(StatusCode::NOT_FOUND, code, format!("{resource} not found"))

@@ -26,7 +26,7 @@ pub use categories::{CategoryChange, Categories};
 pub use db::{Backend, ConnectOptions, Store};
 pub use error::StoreError;
 pub use ids::now;
-pub use plugins::{EXECUTIONS_KEPT, ExecutionRecord, InstallChange, Installs, PluginInstall, PluginPackage, Registry};
+pub use plugins::{Captured, EXECUTIONS_KEPT, ExecutionRecord, InstallChange, Installs, PluginInstall, PluginPackage, Registry};
 pub use products::{ImportOutcome, ImportRow, KeepFields, Product, ProductFilter, ProductPage, Products};
 pub use secrets::{Secret, hash_secret};
 pub use settings::Settings;

@@ -1,7 +1,7 @@
 //! Plugins: the registry of packages (platform-wide and tenants' private ones), each tenant's
 //! installs, and the record of calls.
 
-use hanse_domain::plugin::{PluginId, PluginKind, Version};
+use hanse_domain::plugin::{Capture, PluginId, PluginKind, Version};
 use hanse_domain::time::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -54,6 +54,8 @@ pub struct PluginInstall {
     pub enabled: bool,
     /// Order among the tenant's plugins of the same kind (lower first).
     pub position: i64,
+    /// Which calls keep their input for replay.
+    pub capture: Capture,
     /// When it was installed.
     pub created_at: Timestamp,
     /// When it last changed.
@@ -69,11 +71,15 @@ pub struct InstallChange {
     pub enabled: Option<bool>,
     /// New position.
     pub position: Option<i64>,
+    /// Which calls keep their input.
+    pub capture: Option<Capture>,
 }
 
 /// One recorded plugin call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExecutionRecord {
+    /// Its id (`exe_...`).
+    pub id: String,
     /// Plugin id.
     pub plugin_id: String,
     /// Version that ran.
@@ -92,6 +98,27 @@ pub struct ExecutionRecord {
     pub error: Option<String>,
     /// The log lines, as JSON (`[{"level":..,"message":..}]`).
     pub logs: String,
+    /// Whether the call's input was kept.
+    pub input_captured: bool,
+    /// The kept input and configuration, when there are some. Lists of records leave them out
+    /// (they can be large); [`Installs::execution`] has them.
+    pub captured: Option<Captured>,
+}
+
+/// The input a call ran on, kept for replay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Captured {
+    /// The input, JSON in the shape `hanse plugin run --input` reads.
+    pub input: String,
+    /// The configuration, JSON.
+    pub config: String,
+}
+
+impl ExecutionRecord {
+    /// A new record's id.
+    pub fn new_id() -> String {
+        new_id("exe_")
+    }
 }
 
 /// Most execution records kept per tenant and plugin; older ones are pruned.
@@ -128,11 +155,11 @@ impl Store {
         let mut tx = self.begin_write().await?;
         for (tenant, r) in records {
             sqlx::query(
-                "INSERT INTO plugin_executions (tenant_id, id, plugin_id, version, kind, started_at, duration_us, fuel, outcome, error, logs)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                "INSERT INTO plugin_executions (tenant_id, id, plugin_id, version, kind, started_at, duration_us, fuel, outcome, error, logs, input, config)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
             )
             .bind(tenant.as_str())
-            .bind(new_id("exe_"))
+            .bind(&r.id)
             .bind(&r.plugin_id)
             .bind(&r.version)
             .bind(r.kind.as_str())
@@ -142,6 +169,8 @@ impl Store {
             .bind(&r.outcome)
             .bind(r.error.as_deref())
             .bind(&r.logs)
+            .bind(r.captured.as_ref().map(|c| c.input.as_str()))
+            .bind(r.captured.as_ref().map(|c| c.config.as_str()))
             .execute(&mut *tx)
             .await?;
         }
@@ -300,7 +329,7 @@ fn package_from_row(row: &AnyRow) -> Result<PluginPackage> {
 }
 
 const INSTALL_COLUMNS: &str =
-    "plugin_id, kind, scope, version, config, previous_version, previous_config, status, position, created_at, updated_at";
+    "plugin_id, kind, scope, version, config, previous_version, previous_config, status, position, capture, created_at, updated_at";
 
 impl Installs<'_> {
     /// Installs a package for the tenant, enabled, after its other plugins of the same kind.
@@ -356,7 +385,7 @@ impl Installs<'_> {
         let current = get_install(&mut tx, self.tenant, plugin_id.as_str()).await?.ok_or(StoreError::NotFound("plugin"))?;
         let status = change.enabled.map_or(current.enabled, |e| e);
         sqlx::query(
-            "UPDATE plugin_installs SET config = $3, status = $4, position = $5, updated_at = $6
+            "UPDATE plugin_installs SET config = $3, status = $4, position = $5, capture = $6, updated_at = $7
              WHERE tenant_id = $1 AND plugin_id = $2",
         )
         .bind(self.tenant.as_str())
@@ -364,6 +393,7 @@ impl Installs<'_> {
         .bind(change.config.as_deref().unwrap_or(&current.config))
         .bind(if status { "enabled" } else { "disabled" })
         .bind(change.position.unwrap_or(current.position))
+        .bind(change.capture.unwrap_or(current.capture).as_str())
         .bind(now().millis())
         .execute(&mut *tx)
         .await?;
@@ -418,34 +448,55 @@ impl Installs<'_> {
         Ok(())
     }
 
-    /// The newest execution records of a plugin, newest first.
+    /// The newest execution records of a plugin, newest first, without captured inputs.
     pub async fn executions(&self, plugin_id: &PluginId, limit: i64) -> Result<Vec<ExecutionRecord>> {
-        let rows = sqlx::query(
-            "SELECT plugin_id, version, kind, started_at, duration_us, fuel, outcome, error, logs FROM plugin_executions
-             WHERE tenant_id = $1 AND plugin_id = $2 ORDER BY started_at DESC, id DESC LIMIT $3",
-        )
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {EXECUTION_COLUMNS}, CAST(NULL AS TEXT) AS input, CAST(NULL AS TEXT) AS config FROM plugin_executions
+             WHERE tenant_id = $1 AND plugin_id = $2 ORDER BY started_at DESC, id DESC LIMIT $3"
+        )))
         .bind(self.tenant.as_str())
         .bind(plugin_id.as_str())
         .bind(limit)
         .fetch_all(&self.store.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let kind: String = row.try_get("kind")?;
-                Ok(ExecutionRecord {
-                    plugin_id: row.try_get("plugin_id")?,
-                    version: row.try_get("version")?,
-                    kind: PluginKind::parse(&kind).map_err(|e| StoreError::corrupt("execution kind", e))?,
-                    started_at: Timestamp::from_millis(row.try_get("started_at")?),
-                    duration_us: row.try_get("duration_us")?,
-                    fuel: row.try_get("fuel")?,
-                    outcome: row.try_get("outcome")?,
-                    error: row.try_get("error")?,
-                    logs: row.try_get("logs")?,
-                })
-            })
-            .collect()
+        rows.iter().map(execution_from_row).collect()
     }
+
+    /// One execution record of a plugin, with its captured input.
+    pub async fn execution(&self, plugin_id: &PluginId, id: &str) -> Result<Option<ExecutionRecord>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {EXECUTION_COLUMNS}, input, config FROM plugin_executions WHERE tenant_id = $1 AND plugin_id = $2 AND id = $3"
+        )))
+        .bind(self.tenant.as_str())
+        .bind(plugin_id.as_str())
+        .bind(id)
+        .fetch_optional(&self.store.pool)
+        .await?;
+        row.as_ref().map(execution_from_row).transpose()
+    }
+}
+
+const EXECUTION_COLUMNS: &str = "id, plugin_id, version, kind, started_at, duration_us, fuel, outcome, error, logs,
+     CAST(CASE WHEN input IS NULL THEN 0 ELSE 1 END AS BIGINT) AS input_captured";
+
+fn execution_from_row(row: &AnyRow) -> Result<ExecutionRecord> {
+    let kind: String = row.try_get("kind")?;
+    let input: Option<String> = row.try_get("input")?;
+    let config: Option<String> = row.try_get("config")?;
+    Ok(ExecutionRecord {
+        id: row.try_get("id")?,
+        plugin_id: row.try_get("plugin_id")?,
+        version: row.try_get("version")?,
+        kind: PluginKind::parse(&kind).map_err(|e| StoreError::corrupt("execution kind", e))?,
+        started_at: Timestamp::from_millis(row.try_get("started_at")?),
+        duration_us: row.try_get("duration_us")?,
+        fuel: row.try_get("fuel")?,
+        outcome: row.try_get("outcome")?,
+        error: row.try_get("error")?,
+        logs: row.try_get("logs")?,
+        input_captured: row.try_get::<i64, _>("input_captured")? == 1,
+        captured: input.zip(config).map(|(input, config)| Captured { input, config }),
+    })
 }
 
 async fn set_version(
@@ -500,6 +551,7 @@ fn install_from_row(row: &AnyRow) -> Result<PluginInstall> {
     let previous_version: Option<String> = row.try_get("previous_version")?;
     let previous_config: Option<String> = row.try_get("previous_config")?;
     let status: String = row.try_get("status")?;
+    let capture: String = row.try_get("capture")?;
     let previous = match (previous_version, previous_config) {
         (Some(v), Some(c)) => Some((Version::parse(&v).map_err(|e| corrupt("previous version", e))?, c)),
         _ => None,
@@ -513,6 +565,7 @@ fn install_from_row(row: &AnyRow) -> Result<PluginInstall> {
         previous,
         enabled: status == "enabled",
         position: row.try_get("position")?,
+        capture: Capture::parse(&capture).map_err(|e| corrupt("capture mode", e))?,
         created_at: Timestamp::from_millis(row.try_get("created_at")?),
         updated_at: Timestamp::from_millis(row.try_get("updated_at")?),
     })

@@ -1,10 +1,10 @@
 //! The plugin registry, installs and execution records, on the test run's backend.
 
 use hanse_domain::currency::Currency;
-use hanse_domain::plugin::{PluginId, PluginKind, Version};
+use hanse_domain::plugin::{Capture, PluginId, PluginKind, Version};
 use hanse_domain::tenant::TenantSlug;
 use hanse_store::testing::fresh_store;
-use hanse_store::{ExecutionRecord, InstallChange, NewTenant, PluginPackage, Store, StoreError, Tenant, now};
+use hanse_store::{Captured, ExecutionRecord, InstallChange, NewTenant, PluginPackage, Store, StoreError, Tenant, now};
 
 async fn tenant(store: &Store, slug: &str) -> Tenant {
     let new = NewTenant { slug: TenantSlug::parse(slug).unwrap(), name: slug.into(), currency: Currency::parse("USD").unwrap(), domains: vec![] };
@@ -89,8 +89,11 @@ async fn installs_activate_roll_back_and_bump_the_revision() {
     let again = installs.rollback(&v1.id).await.unwrap();
     assert_eq!(again.version.to_string(), "2.0.0", "a second rollback undoes the first");
 
-    let changed = installs.update(&v1.id, &InstallChange { enabled: Some(false), position: Some(9), config: None }).await.unwrap();
+    assert_eq!(again.capture, Capture::Off, "inputs are not kept unless asked for");
+    let change = InstallChange { enabled: Some(false), position: Some(9), config: None, capture: Some(Capture::Failures) };
+    let changed = installs.update(&v1.id, &change).await.unwrap();
     assert!(!changed.enabled && changed.position == 9 && changed.config == r#"{"a":2}"#);
+    assert_eq!(changed.capture, Capture::Failures);
     let order: Vec<String> = installs.list().await.unwrap().iter().map(|i| i.plugin_id.to_string()).collect();
     assert_eq!(order, ["other", "tiers"]);
     assert!(matches!(installs.rollback(&other.id).await, Err(StoreError::Refused("no_previous_version", _))));
@@ -111,6 +114,7 @@ async fn executions_are_recorded_and_pruned() {
     let store = fresh_store().await;
     let acme = tenant(&store, "acme").await;
     let record = |i: i64| ExecutionRecord {
+        id: ExecutionRecord::new_id(),
         plugin_id: "tiers".into(),
         version: "1.0.0".into(),
         kind: PluginKind::Pricing,
@@ -120,6 +124,8 @@ async fn executions_are_recorded_and_pruned() {
         outcome: if i % 2 == 0 { "ok".into() } else { "plugin_trap".into() },
         error: (i % 2 == 1).then(|| "boom".to_owned()),
         logs: "[]".into(),
+        input_captured: i == 7,
+        captured: (i == 7).then(|| Captured { input: r#"{"lines":[]}"#.into(), config: "{}".into() }),
     };
     let batch: Vec<_> = (0..hanse_store::EXECUTIONS_KEPT + 5).map(|i| (acme.id.clone(), record(i))).collect();
     store.record_executions(&batch).await.unwrap();
@@ -129,4 +135,17 @@ async fn executions_are_recorded_and_pruned() {
     assert_eq!(recent[1].error.as_deref(), Some("boom"));
     let all = store.installs(&acme.id).executions(&id, 5_000).await.unwrap();
     assert_eq!(all.len() as i64, hanse_store::EXECUTIONS_KEPT);
+
+    // Lists say whether an input was kept; one record at a time carries it.
+    let kept = all.iter().find(|r| r.fuel == 1_007).unwrap();
+    assert!(kept.input_captured && kept.captured.is_none(), "{kept:?}");
+    assert!(all.iter().filter(|r| r.input_captured).count() == 1);
+    let one = store.installs(&acme.id).execution(&id, &kept.id).await.unwrap().unwrap();
+    assert_eq!(one.captured, Some(Captured { input: r#"{"lines":[]}"#.into(), config: "{}".into() }));
+    let plain = all.iter().find(|r| r.fuel == 1_008).unwrap();
+    let plain = store.installs(&acme.id).execution(&id, &plain.id).await.unwrap().unwrap();
+    assert!(!plain.input_captured && plain.captured.is_none());
+    // Another tenant cannot read it.
+    let beta = tenant(&store, "beta").await;
+    assert_eq!(store.installs(&beta.id).execution(&id, &kept.id).await.unwrap(), None);
 }

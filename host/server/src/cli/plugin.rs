@@ -4,15 +4,14 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
-use hanse_domain::money::Fixed4;
 use hanse_domain::plugin::{PluginId, PluginKind};
 use hanse_runtime::types::*;
 use hanse_runtime::{Execution, Limits, Runtime, RuntimeOptions};
-use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::CliError;
+use crate::plugins::replay::{self, money_out};
 
 /// Plugin kinds on the command line.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -60,11 +59,15 @@ pub enum PluginCommand {
     /// Run a component locally on an input file, with the server's sandbox and limits.
     ///
     /// Money in the input and output is decimal strings. Inputs by kind:
-    /// pricing `{"lines":[{"sku":"A","quantity":10,"list_price":"10.00"}]}`;
+    /// pricing `{"lines":[{"sku":"A","quantity":10,"list_price":"10.00","unit_price":"9.00","attributes":{"color":"red"}}]}`
+    /// (`unit_price` defaults to the list price);
     /// shipping `{"lines":[{"sku":"A","quantity":1,"unit_price":"5.00","unit_weight":"0.5"}],"destination":{"country":"DE"},"subtotal":"5.00"}`;
     /// payment `{"grand_total":"100.00","available_credit":"500.00","po_number":"PO-1"}` (with --method, also authorizes);
     /// approval `{"grand_total":"5000.00","buyer":{"user_id":"u1","role":"Buyer"}}`.
-    /// Every input may also carry `currency` (default USD), `tenant` and `now` (milliseconds).
+    /// Every input may also carry `currency` (default USD), `tenant`, `now` (milliseconds) and
+    /// `customer` (`{"company_id","customer_group","segments":[]}`). An execution the server
+    /// captured (`GET /admin/v1/plugins/{id}/executions/{execution}`) gives `input` and
+    /// `config` in exactly these shapes, to replay a real call.
     Run {
         /// The kind of plugin.
         #[arg(long, value_enum)]
@@ -104,44 +107,11 @@ fn read_json(path: &Path) -> Result<Value, CliError> {
 }
 
 fn money_in(value: &str, what: &str) -> Result<i64, CliError> {
-    Fixed4::parse(value).map(Fixed4::units).map_err(|e| CliError::Usage(format!("{what}: {e}")))
-}
-
-fn money_out(units: i64) -> String {
-    Decimal::new(units, 4).to_string()
-}
-
-#[derive(Deserialize)]
-struct Common {
-    #[serde(default = "usd")]
-    currency: String,
-    #[serde(default = "local")]
-    tenant: String,
-    #[serde(default)]
-    now: i64,
-}
-
-fn usd() -> String {
-    "USD".into()
-}
-
-fn local() -> String {
-    "local".into()
-}
-
-fn context(input: &Value, config: String) -> Result<Context, CliError> {
-    let common: Common = serde_json::from_value(input.clone()).map_err(|e| CliError::Usage(format!("input: {e}")))?;
-    Ok(Context {
-        tenant: common.tenant,
-        currency: common.currency,
-        now: common.now,
-        config,
-        customer: Customer { company_id: None, customer_group: None, segments: vec![] },
-    })
+    replay::money_in(value, what).map_err(CliError::Usage)
 }
 
 fn field<T: serde::de::DeserializeOwned>(input: &Value, name: &str) -> Result<T, CliError> {
-    serde_json::from_value(input.get(name).cloned().unwrap_or(Value::Null)).map_err(|e| CliError::Usage(format!("input.{name}: {e}")))
+    replay::field(input, name).map_err(CliError::Usage)
 }
 
 fn run_component(
@@ -161,7 +131,7 @@ fn run_component(
     let started = std::time::Instant::now();
     let plugin = runtime.load(kind, &read(component)?).map_err(|e| CliError::Usage(format!("{}: {e}", component.display())))?;
     let compiled_in = started.elapsed();
-    let context = context(&input, config)?;
+    let context = replay::context_from_json(&input, config).map_err(CliError::Usage)?;
     let lines = input.get("lines").and_then(Value::as_array).map_or(0, Vec::len);
     let mut limits = Limits::default().scaled_for_lines(lines);
     if let Some(fuel) = fuel {
@@ -169,29 +139,7 @@ fn run_component(
     }
     let report = match kind {
         PluginKind::Pricing => {
-            #[derive(Deserialize)]
-            struct Line {
-                sku: String,
-                quantity: i64,
-                list_price: String,
-                unit_price: Option<String>,
-                #[serde(default)]
-                attributes: std::collections::BTreeMap<String, String>,
-            }
-            let lines: Vec<Line> = field(&input, "lines")?;
-            let mut wire = Vec::new();
-            for (i, l) in lines.into_iter().enumerate() {
-                let list = money_in(&l.list_price, &format!("lines[{i}].list_price"))?;
-                let unit = l.unit_price.as_deref().map(|u| money_in(u, &format!("lines[{i}].unit_price"))).transpose()?.unwrap_or(list);
-                wire.push(PriceLine {
-                    line_id: i as u32,
-                    sku: l.sku,
-                    quantity: l.quantity,
-                    list_price: list,
-                    unit_price: unit,
-                    attributes: l.attributes.into_iter().map(|(name, value)| Attribute { name, value }).collect(),
-                });
-            }
+            let wire = replay::price_lines_from_json(&input).map_err(CliError::Usage)?;
             let execution = runtime.price(&plugin, &PriceRequest { context, lines: wire }, &limits);
             report(execution, |changes| {
                 json!(changes.iter().map(|c| json!({"line_id": c.line_id, "unit_price": money_out(c.unit_price), "reason": c.reason})).collect::<Vec<_>>())

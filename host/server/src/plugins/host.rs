@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use hanse_domain::plugin::{PluginId, PluginKind, Version};
+use hanse_domain::plugin::{Capture, PluginId, PluginKind, Version};
 use hanse_runtime::{Execution, LoadedPlugin, Runtime};
-use hanse_store::{ExecutionRecord, PluginPackage, Store, Tenant, TenantId, now};
+use hanse_store::{Captured, ExecutionRecord, PluginPackage, Store, Tenant, TenantId, now};
 
 use crate::error::ApiError;
 
@@ -20,6 +20,8 @@ pub struct ActivePlugin {
     pub version: Version,
     /// Configuration (JSON text).
     pub config: String,
+    /// Which calls keep their input.
+    pub capture: Capture,
     /// The prepared component.
     pub loaded: Arc<LoadedPlugin>,
 }
@@ -102,6 +104,7 @@ impl PluginHost {
                 id: install.plugin_id,
                 version: install.version,
                 config: install.config,
+                capture: install.capture,
                 loaded,
             });
         }
@@ -110,8 +113,9 @@ impl PluginHost {
         Ok(set)
     }
 
-    /// Notes a call: metrics now, the execution record on the next flush.
-    pub fn record<T>(&self, tenant: &TenantId, plugin: &ActivePlugin, execution: &Execution<T>) {
+    /// Notes a call: metrics now, the execution record on the next flush. `input` renders the
+    /// call's input for replay; it is called only when the install captures this call.
+    pub fn record<T>(&self, tenant: &TenantId, plugin: &ActivePlugin, execution: &Execution<T>, input: impl FnOnce() -> serde_json::Value) {
         let (outcome, error) = match &execution.outcome {
             Ok(_) => ("ok".to_owned(), None),
             Err(e) => (e.code().to_owned(), Some(e.to_string())),
@@ -125,7 +129,12 @@ impl PluginHost {
         metrics::histogram!("plugin_fuel", &labels[..2]).record(execution.fuel_used as f64);
         let logs: Vec<serde_json::Value> =
             execution.logs.iter().map(|l| serde_json::json!({"level": l.level, "message": l.message})).collect();
+        let captured = plugin
+            .capture
+            .keeps(execution.outcome.is_ok())
+            .then(|| Captured { input: input().to_string(), config: plugin.config.clone() });
         let record = ExecutionRecord {
+            id: ExecutionRecord::new_id(),
             plugin_id: plugin.id.to_string(),
             version: plugin.version.to_string(),
             kind: plugin.loaded.kind(),
@@ -135,6 +144,8 @@ impl PluginHost {
             outcome,
             error,
             logs: serde_json::Value::Array(logs).to_string(),
+            input_captured: captured.is_some(),
+            captured,
         };
         if let Ok(mut pending) = self.pending.lock() {
             pending.push((tenant.clone(), record));

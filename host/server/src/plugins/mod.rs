@@ -5,3 +5,4 @@ pub mod host;
 pub mod limits;
 pub mod manifest;
 pub mod pricing;
+pub mod replay;

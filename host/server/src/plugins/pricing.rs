@@ -13,6 +13,7 @@ use rust_decimal::Decimal;
 
 use super::host::PluginHost;
 use super::limits::PluginLimits;
+use super::replay;
 use crate::error::ApiError;
 
 /// One step that set a line's unit price.
@@ -103,10 +104,13 @@ pub async fn price_lines(
         };
         let host_for_call = host.clone();
         let loaded = plugin.loaded.clone();
-        let execution = tokio::task::spawn_blocking(move || host_for_call.runtime().price(&loaded, &request, &limits))
-            .await
-            .map_err(ApiError::internal)?;
-        host.record(&tenant.id, plugin, &execution);
+        let (execution, request) = tokio::task::spawn_blocking(move || {
+            let execution = host_for_call.runtime().price(&loaded, &request, &limits);
+            (execution, request)
+        })
+        .await
+        .map_err(ApiError::internal)?;
+        host.record(&tenant.id, plugin, &execution, || replay::price_request_to_json(&request));
         let changes = execution.outcome.map_err(|error| {
             ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -88,6 +88,11 @@ pub struct InstallPatch {
     /// Order among the tenant's plugins of the same kind (lower runs first).
     #[serde(default)]
     pub position: Option<i64>,
+    /// Which calls keep their input for replay: `off` (the default), `failures` or `all`.
+    /// Inputs hold customer data; keep them only while you need them.
+    #[serde(default)]
+    #[schema(example = "failures")]
+    pub capture: Option<String>,
 }
 
 /// Body of `POST /admin/v1/plugins/{id}/activate`.
@@ -118,6 +123,8 @@ pub struct InstallOut {
     pub enabled: bool,
     /// Order among plugins of its kind.
     pub position: i64,
+    /// Which calls keep their input: `off`, `failures` or `all`.
+    pub capture: String,
     /// The version `rollback` returns to.
     pub previous_version: Option<String>,
     /// True when it is the tenant's private package.
@@ -137,6 +144,7 @@ impl From<&PluginInstall> for InstallOut {
             config: serde_json::from_str(&i.config).unwrap_or(Value::Null),
             enabled: i.enabled,
             position: i.position,
+            capture: i.capture.as_str().to_owned(),
             previous_version: i.previous.as_ref().map(|(v, _)| v.to_string()),
             private: i.private,
             created_at: i.created_at.to_string(),
@@ -155,6 +163,9 @@ pub struct InstallList {
 /// One recorded call.
 #[derive(Serialize, ToSchema)]
 pub struct ExecutionOut {
+    /// Execution id.
+    #[schema(example = "exe_01JD4S3K5X0Q7Z9W2B6N8M4C1V")]
+    pub id: String,
     /// Version that ran.
     pub version: String,
     /// Kind.
@@ -173,11 +184,14 @@ pub struct ExecutionOut {
     /// What the plugin logged: `[{"level": "info", "message": "..."}]`.
     #[schema(value_type = Vec<Object>)]
     pub logs: Value,
+    /// Whether the input was kept (see `GET .../executions/{execution}`).
+    pub input_captured: bool,
 }
 
 impl From<&ExecutionRecord> for ExecutionOut {
     fn from(r: &ExecutionRecord) -> Self {
         ExecutionOut {
+            id: r.id.clone(),
             version: r.version.clone(),
             kind: r.kind.as_str().to_owned(),
             started_at: r.started_at.to_string(),
@@ -186,6 +200,33 @@ impl From<&ExecutionRecord> for ExecutionOut {
             outcome: r.outcome.clone(),
             error: r.error.clone(),
             logs: serde_json::from_str(&r.logs).unwrap_or(Value::Array(vec![])),
+            input_captured: r.input_captured,
+        }
+    }
+}
+
+/// One recorded call with what it ran on.
+#[derive(Serialize, ToSchema)]
+pub struct ExecutionDetail {
+    /// The record.
+    #[serde(flatten)]
+    pub execution: ExecutionOut,
+    /// The input, in the shape `hanse plugin run --input` reads; `null` when not captured.
+    #[schema(value_type = Option<Object>)]
+    pub input: Option<Value>,
+    /// The configuration the call ran with (for `hanse plugin run --config`); `null` when not
+    /// captured.
+    #[schema(value_type = Option<Object>)]
+    pub config: Option<Value>,
+}
+
+impl From<&ExecutionRecord> for ExecutionDetail {
+    fn from(r: &ExecutionRecord) -> Self {
+        let json = |text: &str| serde_json::from_str(text).unwrap_or(Value::Null);
+        ExecutionDetail {
+            execution: r.into(),
+            input: r.captured.as_ref().map(|c| json(&c.input)),
+            config: r.captured.as_ref().map(|c| json(&c.config)),
         }
     }
 }

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
-use hanse_domain::plugin::{PluginId, Version};
+use hanse_domain::plugin::{Capture, PluginId, Version};
 use hanse_store::{InstallChange, PluginPackage, Tenant};
 use serde_json::Value;
 use utoipa_axum::router::OpenApiRouter;
@@ -15,7 +15,7 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{AdminTenant, JsonBody};
 use crate::plugins::manifest::{check_config, schema_of};
 use crate::state::AppState;
-use crate::wire::plugin::{ActivateIn, ExecutionList, InstallIn, InstallList, InstallOut, InstallPatch, PackageList, PackageOut};
+use crate::wire::plugin::{ActivateIn, ExecutionDetail, ExecutionList, InstallIn, InstallList, InstallOut, InstallPatch, PackageList, PackageOut};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -24,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(activate))
         .routes(routes!(rollback))
         .routes(routes!(executions))
+        .routes(routes!(execution))
         .routes(routes!(upload_private, list_packages))
         .layer(DefaultBodyLimit::max(MAX_COMPONENT_BYTES + 1024 * 1024))
 }
@@ -104,7 +105,8 @@ async fn get_install(AdminTenant(tenant): AdminTenant, State(state): State<AppSt
     Ok(Json((&install).into()))
 }
 
-/// Change the configuration, enable or disable, or reorder.
+/// Change the configuration, enable or disable, reorder, or choose which calls keep their
+/// input for replay (`capture`: `off`, `failures`, `all`).
 #[utoipa::path(
     patch, path = "/plugins/{id}", tag = "admin",
     params(("id" = String, Path, description = "Plugin id")),
@@ -128,7 +130,8 @@ async fn patch_install(
         }
         None => None,
     };
-    let install = installs.update(&id, &InstallChange { config, enabled: body.enabled, position: body.position }).await?;
+    let capture = body.capture.as_deref().map(Capture::parse).transpose().map_err(|e| ApiError::invalid_field("capture", e))?;
+    let install = installs.update(&id, &InstallChange { config, enabled: body.enabled, position: body.position, capture }).await?;
     Ok(Json((&install).into()))
 }
 
@@ -197,6 +200,25 @@ async fn executions(AdminTenant(tenant): AdminTenant, State(state): State<AppSta
     state.plugins().flush(state.store()).await?;
     let records = state.store().installs(&tenant.id).executions(&id, 100).await?;
     Ok(Json(ExecutionList { items: records.iter().map(Into::into).collect() }))
+}
+
+/// One recorded call, with its input and configuration when the install captured it: save
+/// them as files and `hanse plugin run --config config.json --input input.json` replays the call.
+#[utoipa::path(
+    get, path = "/plugins/{id}/executions/{execution}", tag = "admin",
+    params(("id" = String, Path, description = "Plugin id"), ("execution" = String, Path, description = "Execution id (`exe_...`)")),
+    responses((status = 200, body = ExecutionDetail), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("admin_token" = []))
+)]
+async fn execution(
+    AdminTenant(tenant): AdminTenant,
+    State(state): State<AppState>,
+    Path((id, execution)): Path<(String, String)>,
+) -> ApiResult<Json<ExecutionDetail>> {
+    let id = id_in_path(&id)?;
+    state.plugins().flush(state.store()).await?;
+    let record = state.store().installs(&tenant.id).execution(&id, &execution).await?.ok_or_else(|| ApiError::not_found("execution"))?;
+    Ok(Json((&record).into()))
 }
 
 /// Upload a private package, visible to this tenant only (same parts as the operator's upload).
