@@ -73,7 +73,7 @@ pub struct Execution<T> {
     pub outcome: Result<T, PluginError>,
     /// Instructions used (wasmtime fuel), as Shopify reports them.
     pub fuel_used: u64,
-    /// Wall time of the call, instantiation included.
+    /// Wall time of the call: store, instantiation, the call and the slot's reset.
     pub duration: Duration,
     /// What the plugin logged (at most 1,000 bytes).
     pub logs: Vec<LogEntry>,
@@ -280,6 +280,8 @@ impl Runtime {
             other => other,
         };
         let logs = std::mem::take(&mut store.data_mut().logs);
+        // Dropping the store resets its pool slot; that is part of what the call cost.
+        drop(store);
         Execution { outcome, fuel_used, duration: started.elapsed(), logs }
     }
 }
