@@ -5,6 +5,7 @@
 //! build on these types, so a rule written here holds everywhere.
 
 pub mod category;
+pub mod company;
 pub mod currency;
 pub mod error;
 pub mod money;

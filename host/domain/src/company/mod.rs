@@ -1,0 +1,8 @@
+//! B2B company accounts: statuses, and the permission tree that decides what a company's
+//! people may do.
+
+pub mod permission;
+pub mod status;
+
+pub use permission::{PermissionDenied, Permissions, Resource};
+pub use status::{CompanyStatus, UserStatus};
