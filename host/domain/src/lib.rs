@@ -9,6 +9,7 @@ pub mod company;
 pub mod currency;
 pub mod error;
 pub mod money;
+mod named;
 pub mod plugin;
 pub mod product;
 pub mod tenant;

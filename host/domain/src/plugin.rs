@@ -4,82 +4,37 @@ use std::fmt;
 
 use crate::ValueError;
 
-/// The kind of a plugin: the WIT world it implements.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PluginKind {
-    /// Prices cart lines (`pricing` world).
-    Pricing,
-    /// Decides on purchase orders (`approval` world).
-    Approval,
-    /// Quotes shipping rates (`shipping` world).
-    Shipping,
-    /// Offers and authorizes payment methods (`payment` world).
-    Payment,
-}
-
-impl PluginKind {
-    /// Every kind.
-    pub const ALL: [PluginKind; 4] = [PluginKind::Pricing, PluginKind::Approval, PluginKind::Shipping, PluginKind::Payment];
-
-    /// The stored and wire name, which is also the WIT world's name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PluginKind::Pricing => "pricing",
-            PluginKind::Approval => "approval",
-            PluginKind::Shipping => "shipping",
-            PluginKind::Payment => "payment",
-        }
-    }
-
-    /// Parses the stored and wire name.
-    pub fn parse(text: &str) -> Result<Self, ValueError> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == text)
-            .ok_or_else(|| ValueError::new(format!("must be one of pricing, approval, shipping, payment; got {text:?}")))
+crate::named_enum! {
+    /// The kind of a plugin: the WIT world it implements (the name is the world's name).
+    #[derive(PartialOrd, Ord)]
+    pub enum PluginKind {
+        /// Prices cart lines (`pricing` world).
+        Pricing = "pricing",
+        /// Decides on purchase orders (`approval` world).
+        Approval = "approval",
+        /// Quotes shipping rates (`shipping` world).
+        Shipping = "shipping",
+        /// Offers and authorizes payment methods (`payment` world).
+        Payment = "payment",
     }
 }
 
-impl fmt::Display for PluginKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+crate::named_enum! {
+    /// Which calls of an installed plugin keep their input, so a developer can replay them
+    /// locally with `hanse plugin run`.
+    #[derive(Default)]
+    pub enum Capture {
+        /// No inputs are kept (the default: inputs carry customer data).
+        #[default]
+        Off = "off",
+        /// Inputs of failed calls only.
+        Failures = "failures",
+        /// Inputs of every call.
+        All = "all",
     }
-}
-
-/// Which calls of an installed plugin keep their input, so a developer can replay them
-/// locally with `hanse plugin run`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Capture {
-    /// No inputs are kept (the default: inputs carry customer data).
-    #[default]
-    Off,
-    /// Inputs of failed calls only.
-    Failures,
-    /// Inputs of every call.
-    All,
 }
 
 impl Capture {
-    /// Every mode.
-    pub const ALL: [Capture; 3] = [Capture::Off, Capture::Failures, Capture::All];
-
-    /// The stored and wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Capture::Off => "off",
-            Capture::Failures => "failures",
-            Capture::All => "all",
-        }
-    }
-
-    /// Parses the stored and wire name.
-    pub fn parse(text: &str) -> Result<Self, ValueError> {
-        Self::ALL
-            .into_iter()
-            .find(|c| c.as_str() == text)
-            .ok_or_else(|| ValueError::new(format!("must be one of off, failures, all; got {text:?}")))
-    }
-
     /// Whether a call that succeeded (`ok`) or failed keeps its input.
     pub fn keeps(self, ok: bool) -> bool {
         match self {
@@ -240,7 +195,7 @@ mod tests {
 
     #[test]
     fn capture_modes() {
-        for mode in Capture::ALL {
+        for &mode in Capture::ALL {
             assert_eq!(Capture::parse(mode.as_str()).unwrap(), mode);
         }
         assert!(Capture::parse("sometimes").is_err());
@@ -283,7 +238,7 @@ mod tests {
 
     #[test]
     fn kinds_round_trip() {
-        for kind in PluginKind::ALL {
+        for &kind in PluginKind::ALL {
             assert_eq!(PluginKind::parse(kind.as_str()).unwrap(), kind);
         }
         assert!(PluginKind::parse("tax").is_err());

@@ -48,32 +48,15 @@ impl fmt::Display for Sku {
     }
 }
 
-/// Whether a product is sold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum ProductStatus {
-    /// Visible and sold on the storefront.
-    #[default]
-    Active,
-    /// Kept in the catalog but absent from the storefront.
-    Inactive,
-}
-
-impl ProductStatus {
-    /// The stored and wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProductStatus::Active => "active",
-            ProductStatus::Inactive => "inactive",
-        }
-    }
-
-    /// Parses the stored and wire name.
-    pub fn parse(text: &str) -> Result<Self, ValueError> {
-        match text {
-            "active" => Ok(ProductStatus::Active),
-            "inactive" => Ok(ProductStatus::Inactive),
-            other => Err(ValueError::new(format!("must be \"active\" or \"inactive\", got {other:?}"))),
-        }
+crate::named_enum! {
+    /// Whether a product is sold.
+    #[derive(Default)]
+    pub enum ProductStatus {
+        /// Visible and sold on the storefront.
+        #[default]
+        Active = "active",
+        /// Kept in the catalog but absent from the storefront.
+        Inactive = "inactive",
     }
 }
 

@@ -51,32 +51,14 @@ pub fn parse_name(text: &str, max: usize) -> Result<String, ValueError> {
     Ok(trimmed.to_owned())
 }
 
-/// Whether a tenant is serving.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TenantStatus {
-    /// Serving its admin and storefront APIs.
-    Active,
-    /// Stopped by the operator: its admin and storefront APIs answer `tenant_suspended`; its data
-    /// is kept untouched.
-    Suspended,
-}
-
-impl TenantStatus {
-    /// The stored and wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TenantStatus::Active => "active",
-            TenantStatus::Suspended => "suspended",
-        }
-    }
-
-    /// Parses the stored and wire name.
-    pub fn parse(text: &str) -> Result<Self, ValueError> {
-        match text {
-            "active" => Ok(TenantStatus::Active),
-            "suspended" => Ok(TenantStatus::Suspended),
-            other => Err(ValueError::new(format!("must be \"active\" or \"suspended\", got {other:?}"))),
-        }
+crate::named_enum! {
+    /// Whether a tenant is serving.
+    pub enum TenantStatus {
+        /// Serving its admin and storefront APIs.
+        Active = "active",
+        /// Stopped by the operator: its admin and storefront APIs answer `tenant_suspended`; its
+        /// data is kept untouched.
+        Suspended = "suspended",
     }
 }
 
