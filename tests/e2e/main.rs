@@ -3,6 +3,7 @@
 //! They run on SQLite, or on PostgreSQL when `HANSE_TEST_POSTGRES_URL` is set.
 
 mod catalog;
+mod companies;
 mod harness;
 mod import;
 mod isolation;

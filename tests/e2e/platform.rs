@@ -137,6 +137,8 @@ async fn docs_page_and_openapi_work_offline() {
         "/admin/v1/plugins/{id}/executions",
         "/admin/v1/plugins/{id}/executions/{execution}",
         "/admin/v1/plugin-packages",
+        "/admin/v1/customer-groups",
+        "/admin/v1/customer-groups/{id}",
     ] {
         assert!(spec["paths"][path].is_object(), "{path} missing from /openapi.json");
     }

@@ -7,6 +7,7 @@
 //! tenant.
 
 mod categories;
+mod customer_groups;
 mod db;
 mod error;
 mod ids;
@@ -23,6 +24,7 @@ mod tokens;
 pub mod testing;
 
 pub use categories::{CategoryChange, Categories};
+pub use customer_groups::{CustomerGroup, CustomerGroups};
 pub use db::{Backend, ConnectOptions, Store};
 pub use error::StoreError;
 pub use ids::now;

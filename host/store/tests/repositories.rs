@@ -251,3 +251,33 @@ async fn import_is_idempotent() {
     let kept = store.products(&acme.id).get(&sku("SKU-004")).await.unwrap().unwrap();
     assert_eq!(kept.draft.description, "Zinc plated");
 }
+
+#[tokio::test]
+async fn customer_groups_have_unique_names_per_tenant() {
+    let store = fresh_store().await;
+    let acme = tenant(&store, "acme").await;
+    let beta = tenant(&store, "beta").await;
+    let groups = store.customer_groups(&acme.id);
+    let retail = groups.create("Retail").await.unwrap();
+    let wholesale = groups.create("Wholesale").await.unwrap();
+    assert!(matches!(groups.create("Retail").await, Err(StoreError::Conflict(_))));
+    // The same name in another tenant is another group.
+    store.customer_groups(&beta.id).create("Retail").await.unwrap();
+    let names: Vec<String> = groups.list().await.unwrap().into_iter().map(|g| g.name).collect();
+    assert_eq!(names, ["Retail", "Wholesale"]);
+
+    assert!(matches!(groups.rename(&wholesale.id, "Retail").await, Err(StoreError::Conflict(_))));
+    let renamed = groups.rename(&wholesale.id, "Trade").await.unwrap();
+    assert_eq!((renamed.id.as_str(), renamed.name.as_str()), (wholesale.id.as_str(), "Trade"));
+    assert_eq!(groups.get(&wholesale.id).await.unwrap(), Some(renamed));
+
+    // Beta cannot see, rename or delete acme's groups.
+    let other = store.customer_groups(&beta.id);
+    assert_eq!(other.get(&retail.id).await.unwrap(), None);
+    assert!(matches!(other.rename(&retail.id, "Mine").await, Err(StoreError::NotFound(_))));
+    assert!(matches!(other.delete(&retail.id).await, Err(StoreError::NotFound(_))));
+
+    groups.delete(&retail.id).await.unwrap();
+    assert!(matches!(groups.delete(&retail.id).await, Err(StoreError::NotFound(_))));
+    assert_eq!(groups.list().await.unwrap().len(), 1);
+}

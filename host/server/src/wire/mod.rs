@@ -5,6 +5,7 @@
 //! names every bad field.
 
 pub mod category;
+pub mod company;
 pub mod plugin;
 pub mod product;
 pub mod tenant;

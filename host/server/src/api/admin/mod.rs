@@ -1,6 +1,7 @@
 //! `/admin/v1`: the merchant's API (tenant admin token).
 
 mod categories;
+mod customer_groups;
 mod import;
 mod inventory;
 mod plugins;
@@ -18,4 +19,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(categories::router())
         .merge(inventory::router())
         .merge(plugins::router())
+        .merge(customer_groups::router())
 }
