@@ -6,11 +6,14 @@
 //! a [`TenantId`], which only this crate can make from a row it read: no query runs without a
 //! tenant.
 
+mod audit;
 mod categories;
+mod companies;
 mod customer_groups;
 mod db;
 mod error;
 mod ids;
+mod outbox;
 mod plugins;
 mod products;
 mod secrets;
@@ -23,11 +26,14 @@ mod tokens;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use audit::AuditEntry;
 pub use categories::{CategoryChange, Categories};
+pub use companies::{Address, Companies, Company, CompanyChange, CompanyFilter, CompanyProfile, CompanySettings, NewBuyer, NewCompany};
 pub use customer_groups::{CustomerGroup, CustomerGroups};
 pub use db::{Backend, ConnectOptions, Store};
 pub use error::StoreError;
 pub use ids::now;
+pub use outbox::OutboxMessage;
 pub use plugins::{Captured, EXECUTIONS_KEPT, ExecutionRecord, InstallChange, Installs, PluginInstall, PluginPackage, Registry};
 pub use products::{ImportOutcome, ImportRow, KeepFields, Product, ProductFilter, ProductPage, Products};
 pub use secrets::{Secret, hash_secret};

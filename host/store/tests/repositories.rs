@@ -281,3 +281,70 @@ async fn customer_groups_have_unique_names_per_tenant() {
     assert!(matches!(groups.delete(&retail.id).await, Err(StoreError::NotFound(_))));
     assert_eq!(groups.list().await.unwrap().len(), 1);
 }
+
+fn new_company(name: &str, admin_email: &str) -> hanse_store::NewCompany {
+    use hanse_domain::company::{CompanyStatus, Email};
+    hanse_store::NewCompany {
+        profile: hanse_store::CompanyProfile { name: name.into(), email: format!("office@{}.example", name.to_lowercase()), ..Default::default() },
+        settings: hanse_store::CompanySettings::default(),
+        status: CompanyStatus::Pending,
+        admin: hanse_store::NewBuyer {
+            email: Email::parse(admin_email).unwrap(),
+            password_hash: "$argon2id$test".into(),
+            first_name: "Ann".into(),
+            last_name: "Lee".into(),
+            job_title: String::new(),
+            phone: String::new(),
+        },
+    }
+}
+
+#[tokio::test]
+async fn companies_are_created_whole_and_their_status_changes_are_audited_and_announced() {
+    use hanse_domain::company::CompanyStatus;
+    use hanse_store::{CompanyChange, CompanyFilter};
+    let store = fresh_store().await;
+    let acme = tenant(&store, "acme").await;
+    let beta = tenant(&store, "beta").await;
+    let companies = store.companies(&acme.id);
+
+    let bolt = companies.create(&new_company("Bolt", "ann@bolt.example"), "merchant").await.unwrap();
+    assert_eq!(bolt.status, CompanyStatus::Pending);
+    assert!(bolt.settings.quotes_enabled && !bolt.settings.purchase_orders_enabled);
+    assert_eq!(companies.get(&bolt.id).await.unwrap().as_ref(), Some(&bolt));
+
+    // The same admin e-mail again is refused, and nothing of the second company is written.
+    let error = companies.create(&new_company("Nut", "ANN@bolt.example".to_lowercase().as_str()), "merchant").await.unwrap_err();
+    assert!(matches!(error, StoreError::Refused("email_taken", _)), "{error:?}");
+    let all = CompanyFilter { limit: 100, ..Default::default() };
+    assert_eq!(companies.list(&all).await.unwrap().len(), 1);
+    // Another tenant may use the address.
+    store.companies(&beta.id).create(&new_company("Bolt", "ann@bolt.example"), "merchant").await.unwrap();
+
+    // Rejected with a reason, then approved: each change audited and queued to the admin.
+    let rejected = CompanyChange { status: Some((CompanyStatus::Rejected, Some("no VAT id".into()))), ..Default::default() };
+    let bolt = companies.update(&bolt.id, &rejected, "merchant").await.unwrap();
+    assert_eq!((bolt.status, bolt.reject_reason.as_deref()), (CompanyStatus::Rejected, Some("no VAT id")));
+    assert!(bolt.rejected_at.is_some());
+    let active = CompanyChange { status: Some((CompanyStatus::Active, None)), ..Default::default() };
+    let bolt = companies.update(&bolt.id, &active, "merchant").await.unwrap();
+    assert_eq!((bolt.status, bolt.reject_reason.clone(), bolt.rejected_at), (CompanyStatus::Active, None, None));
+    // The same status again is no change.
+    companies.update(&bolt.id, &active, "merchant").await.unwrap();
+
+    let outbox = store.outbox(&acme.id, 10).await.unwrap();
+    assert_eq!(outbox.len(), 2, "{outbox:?}");
+    assert!(outbox.iter().all(|m| m.topic == "company.status_changed" && m.recipient == "ann@bolt.example"));
+    assert_eq!(outbox[0].payload["to"], "active");
+    assert_eq!(outbox[1].payload["reason"], "no VAT id");
+    let audit = store.company_audit(&acme.id, &bolt.id, 10).await.unwrap();
+    let actions: Vec<&str> = audit.iter().map(|a| a.action.as_str()).collect();
+    assert_eq!(actions, ["company.status_changed", "company.status_changed", "company.created"]);
+    assert!(store.outbox(&beta.id, 10).await.unwrap().is_empty());
+
+    // Filters; another tenant cannot see or change it.
+    let pending = CompanyFilter { status: Some(CompanyStatus::Pending), limit: 100, ..Default::default() };
+    assert!(companies.list(&pending).await.unwrap().is_empty());
+    assert_eq!(store.companies(&beta.id).get(&bolt.id).await.unwrap(), None);
+    assert!(matches!(store.companies(&beta.id).update(&bolt.id, &active, "merchant").await, Err(StoreError::NotFound(_))));
+}

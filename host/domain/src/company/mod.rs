@@ -2,7 +2,9 @@
 //! people may do.
 
 pub mod permission;
+pub mod person;
 pub mod status;
 
 pub use permission::{PermissionDenied, Permissions, Resource};
+pub use person::{Email, Password};
 pub use status::{CompanyStatus, UserStatus};
