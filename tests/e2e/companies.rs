@@ -1,4 +1,4 @@
-//! Companies and what surrounds them, over HTTP: customer groups.
+//! Companies and what surrounds them, over HTTP: customer groups, company accounts.
 
 use reqwest::Method;
 use serde_json::json;
@@ -40,4 +40,82 @@ async fn customer_groups_are_managed_by_the_merchant() {
     assert_eq!(status, 204);
     let (status, _) = send(server.admin(&acme, Method::GET, &path)).await;
     assert_eq!(status, 404);
+}
+
+fn bolt() -> serde_json::Value {
+    json!({"name": "Bolt Co", "email": "office@bolt.example",
+        "admin": {"email": "ann@bolt.example", "password": "correct horse 1", "first_name": "Ann", "last_name": "Lee"}})
+}
+
+#[tokio::test]
+async fn the_merchant_creates_companies_and_moves_them_through_their_statuses() {
+    let server = TestServer::start().await;
+    let acme = server.tenant("acme").await;
+    let beta = server.tenant("beta").await;
+
+    let (status, company) = send(server.admin(&acme, Method::POST, "/admin/v1/companies").json(&bolt())).await;
+    assert_eq!(status, 201, "{company}");
+    assert_eq!(company["status"], "pending");
+    assert_eq!((company["quotes_enabled"].as_bool(), company["purchase_orders_enabled"].as_bool()), (Some(true), Some(false)));
+    let id = company["id"].as_str().expect("id").to_owned();
+    let path = format!("/admin/v1/companies/{id}");
+
+    // The same admin e-mail (in any case) is taken; nothing of the second company is written.
+    let mut again = bolt();
+    again["name"] = json!("Bolt Two");
+    again["admin"]["email"] = json!("ANN@bolt.example");
+    let (status, body) = send(server.admin(&acme, Method::POST, "/admin/v1/companies").json(&again)).await;
+    assert_eq!((status, code(&body)), (409, "email_taken"), "{body}");
+    let (_, list) = send(server.admin(&acme, Method::GET, "/admin/v1/companies")).await;
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(1), "{list}");
+
+    // Every bad field is named at once.
+    let bad = json!({"name": "", "email": "nope", "address": {"country": "Germany"}, "customer_group_id": "grp_missing",
+        "admin": {"email": "x", "password": "short", "first_name": "A", "last_name": ""}});
+    let (status, body) = send(server.admin(&acme, Method::POST, "/admin/v1/companies").json(&bad)).await;
+    assert_eq!((status, code(&body)), (422, "validation_failed"), "{body}");
+    for field in ["name", "email", "address.country", "customer_group_id", "admin.email", "admin.password", "admin.last_name"] {
+        assert!(body["error"]["details"]["fields"][field].is_string(), "{field}: {body}");
+    }
+
+    // Statuses: rejecting needs a reason; approving clears it.
+    let (status, body) = send(server.admin(&acme, Method::PATCH, &path).json(&json!({"status": "rejected"}))).await;
+    assert_eq!((status, code(&body)), (422, "validation_failed"), "{body}");
+    let (status, body) = send(server.admin(&acme, Method::PATCH, &path).json(&json!({"status": "rejected", "reject_reason": "No VAT id"}))).await;
+    assert_eq!((status, body["status"].as_str(), body["reject_reason"].as_str()), (200, Some("rejected"), Some("No VAT id")), "{body}");
+    assert!(body["rejected_at"].is_string(), "{body}");
+    let (status, body) = send(server.admin(&acme, Method::PATCH, &path).json(&json!({"status": "active", "vat_tax_id": "DE123456789"}))).await;
+    assert_eq!((status, body["status"].as_str(), body["vat_tax_id"].as_str()), (200, Some("active"), Some("DE123456789")), "{body}");
+    assert!(body["reject_reason"].is_null() && body["rejected_at"].is_null(), "{body}");
+    let (status, body) = send(server.admin(&acme, Method::PATCH, &path).json(&json!({"status": "closed"}))).await;
+    assert_eq!(status, 422, "{body}");
+
+    // Customer group: set, filtered on, removed.
+    let (_, group) = send(server.admin(&acme, Method::POST, "/admin/v1/customer-groups").json(&json!({"name": "Wholesale"}))).await;
+    let group_id = group["id"].as_str().expect("id");
+    let (status, body) = send(server.admin(&acme, Method::PATCH, &path).json(&json!({"customer_group_id": group_id, "address": {"city": "Hamburg", "country": "de"}}))).await;
+    assert_eq!((status, body["customer_group_id"].as_str(), body["address"]["country"].as_str()), (200, Some(group_id), Some("DE")), "{body}");
+    let mut other = bolt();
+    other["name"] = json!("Nut Co");
+    other["admin"]["email"] = json!("nina@nut.example");
+    other["status"] = json!("active");
+    let (status, nut) = send(server.admin(&acme, Method::POST, "/admin/v1/companies").json(&other)).await;
+    assert_eq!((status, nut["status"].as_str()), (201, Some("active")), "{nut}");
+    let (_, grouped) = send(server.admin(&acme, Method::GET, &format!("/admin/v1/companies?customer_group_id={group_id}"))).await;
+    assert_eq!(grouped["items"].as_array().map(Vec::len), Some(1), "{grouped}");
+    let (_, page) = send(server.admin(&acme, Method::GET, "/admin/v1/companies?status=active&limit=1")).await;
+    assert_eq!(page["items"][0]["id"].as_str(), Some(id.as_str()), "{page}");
+    let cursor = page["next_cursor"].as_str().expect("a second page");
+    let (_, page) = send(server.admin(&acme, Method::GET, &format!("/admin/v1/companies?status=active&limit=1&cursor={cursor}"))).await;
+    assert_eq!((page["items"][0]["name"].as_str(), page["next_cursor"].is_null()), (Some("Nut Co"), true), "{page}");
+    let (status, body) = send(server.admin(&acme, Method::PATCH, &path).json(&json!({"customer_group_id": null}))).await;
+    assert_eq!((status, body["customer_group_id"].is_null()), (200, true), "{body}");
+
+    // Another tenant sees none of it, and may use the same e-mail address.
+    let (status, body) = send(server.admin(&beta, Method::GET, &path)).await;
+    assert_eq!((status, code(&body)), (404, "company_not_found"), "{body}");
+    let (status, _) = send(server.admin(&beta, Method::PATCH, &path).json(&json!({"status": "blocked"}))).await;
+    assert_eq!(status, 404);
+    let (status, _) = send(server.admin(&beta, Method::POST, "/admin/v1/companies").json(&bolt())).await;
+    assert_eq!(status, 201);
 }

@@ -139,6 +139,8 @@ async fn docs_page_and_openapi_work_offline() {
         "/admin/v1/plugin-packages",
         "/admin/v1/customer-groups",
         "/admin/v1/customer-groups/{id}",
+        "/admin/v1/companies",
+        "/admin/v1/companies/{id}",
     ] {
         assert!(spec["paths"][path].is_object(), "{path} missing from /openapi.json");
     }

@@ -68,6 +68,7 @@ impl ApiError {
             "plugin" => "plugin_not_found",
             "execution" => "execution_not_found",
             "customer group" => "customer_group_not_found",
+            "company" => "company_not_found",
             _ => "not_found",
         };
         Self::new(StatusCode::NOT_FOUND, code, format!("{resource} not found"))

@@ -5,6 +5,7 @@
 //! `hanse-domain`, SQL in `hanse-store`.
 
 mod api;
+mod auth;
 pub mod cli;
 mod demo;
 mod error;

@@ -3,6 +3,7 @@
 
 pub mod permission;
 pub mod person;
+pub mod profile;
 pub mod status;
 
 pub use permission::{PermissionDenied, Permissions, Resource};

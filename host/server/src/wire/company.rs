@@ -1,9 +1,9 @@
 //! Companies and what surrounds them: customer groups.
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
-use hanse_store::CustomerGroup;
+use hanse_store::{Company, CustomerGroup};
 
 /// Body of `POST /admin/v1/customer-groups` and `PATCH /admin/v1/customer-groups/{id}`.
 #[derive(Deserialize, ToSchema)]
@@ -40,4 +40,241 @@ impl From<&CustomerGroup> for CustomerGroupOut {
 pub struct CustomerGroupList {
     /// The groups.
     pub items: Vec<CustomerGroupOut>,
+}
+
+/// A postal address; absent fields are empty.
+#[derive(Deserialize, Serialize, ToSchema, Default, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct AddressBody {
+    /// Street and number.
+    #[serde(default)]
+    pub street: String,
+    /// City.
+    #[serde(default)]
+    pub city: String,
+    /// State, province or region.
+    #[serde(default)]
+    pub region: String,
+    /// Postal code.
+    #[serde(default)]
+    pub postcode: String,
+    /// ISO 3166-1 alpha-2 country code (`DE`).
+    #[serde(default)]
+    #[schema(example = "DE")]
+    pub country: String,
+}
+
+/// The company admin to create with a company.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompanyAdminIn {
+    /// E-mail address; unused in this tenant so far.
+    #[schema(example = "ann@bolt.example")]
+    pub email: String,
+    /// At least 10 characters.
+    #[schema(example = "correct horse 1")]
+    pub password: String,
+    /// First name.
+    #[schema(example = "Ann")]
+    pub first_name: String,
+    /// Last name.
+    #[schema(example = "Lee")]
+    pub last_name: String,
+    /// Job title.
+    #[serde(default)]
+    pub job_title: Option<String>,
+    /// Phone.
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+/// Body of `POST /admin/v1/companies`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompanyIn {
+    /// Display name, 1–100 characters.
+    #[schema(example = "Bolt Co")]
+    pub name: String,
+    /// The company's e-mail address.
+    #[schema(example = "office@bolt.example")]
+    pub email: String,
+    /// Registered legal name.
+    #[serde(default)]
+    pub legal_name: Option<String>,
+    /// VAT or tax id.
+    #[serde(default)]
+    pub vat_tax_id: Option<String>,
+    /// Reseller id.
+    #[serde(default)]
+    pub reseller_id: Option<String>,
+    /// Phone.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Legal address.
+    #[serde(default)]
+    pub address: Option<AddressBody>,
+    /// The merchant's staff member who looks after the company.
+    #[serde(default)]
+    pub sales_rep: Option<String>,
+    /// Customer group id.
+    #[serde(default)]
+    pub customer_group_id: Option<String>,
+    /// May its buyers ask for quotes (default true).
+    #[serde(default)]
+    pub quotes_enabled: Option<bool>,
+    /// Do its orders go through purchase orders (default false).
+    #[serde(default)]
+    pub purchase_orders_enabled: Option<bool>,
+    /// `pending` (the default) or `active`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Its admin, a new buyer account.
+    pub admin: CompanyAdminIn,
+}
+
+/// Body of `PATCH /admin/v1/companies/{id}`: absent fields stay as they are.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct CompanyPatch {
+    /// Display name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The company's e-mail address.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Registered legal name.
+    #[serde(default)]
+    pub legal_name: Option<String>,
+    /// VAT or tax id.
+    #[serde(default)]
+    pub vat_tax_id: Option<String>,
+    /// Reseller id.
+    #[serde(default)]
+    pub reseller_id: Option<String>,
+    /// Phone.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Legal address (replaced as a whole).
+    #[serde(default)]
+    pub address: Option<AddressBody>,
+    /// The merchant's staff member who looks after the company.
+    #[serde(default)]
+    pub sales_rep: Option<String>,
+    /// Customer group id; `null` removes it.
+    #[serde(default, deserialize_with = "super::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub customer_group_id: Option<Option<String>>,
+    /// May its buyers ask for quotes.
+    #[serde(default)]
+    pub quotes_enabled: Option<bool>,
+    /// Do its orders go through purchase orders.
+    #[serde(default)]
+    pub purchase_orders_enabled: Option<bool>,
+    /// `pending`, `active`, `rejected` (needs `reject_reason`) or `blocked`. Each change is
+    /// recorded and queued as a notification to the company admin.
+    #[serde(default)]
+    #[schema(example = "active")]
+    pub status: Option<String>,
+    /// Why the company is rejected.
+    #[serde(default)]
+    pub reject_reason: Option<String>,
+}
+
+/// A company account.
+#[derive(Serialize, ToSchema)]
+pub struct CompanyOut {
+    /// Id.
+    #[schema(example = "cmp_01jd4s3k5x0q7z9w")]
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Registered legal name.
+    pub legal_name: String,
+    /// E-mail address.
+    pub email: String,
+    /// VAT or tax id.
+    pub vat_tax_id: String,
+    /// Reseller id.
+    pub reseller_id: String,
+    /// Phone.
+    pub phone: String,
+    /// Legal address.
+    pub address: AddressBody,
+    /// The merchant's staff member who looks after it.
+    pub sales_rep: String,
+    /// Customer group id.
+    pub customer_group_id: Option<String>,
+    /// May its buyers ask for quotes.
+    pub quotes_enabled: bool,
+    /// Do its orders go through purchase orders.
+    pub purchase_orders_enabled: bool,
+    /// `pending`, `active`, `rejected` or `blocked`.
+    #[schema(example = "pending")]
+    pub status: String,
+    /// Why it was rejected, while it is.
+    pub reject_reason: Option<String>,
+    /// RFC 3339, while it is rejected.
+    pub rejected_at: Option<String>,
+    /// The company admin's buyer id.
+    pub admin_id: String,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+}
+
+impl From<&Company> for CompanyOut {
+    fn from(c: &Company) -> Self {
+        let a = &c.profile.address;
+        CompanyOut {
+            id: c.id.clone(),
+            name: c.profile.name.clone(),
+            legal_name: c.profile.legal_name.clone(),
+            email: c.profile.email.clone(),
+            vat_tax_id: c.profile.vat_tax_id.clone(),
+            reseller_id: c.profile.reseller_id.clone(),
+            phone: c.profile.phone.clone(),
+            address: AddressBody {
+                street: a.street.clone(),
+                city: a.city.clone(),
+                region: a.region.clone(),
+                postcode: a.postcode.clone(),
+                country: a.country.clone(),
+            },
+            sales_rep: c.settings.sales_rep.clone(),
+            customer_group_id: c.settings.customer_group_id.clone(),
+            quotes_enabled: c.settings.quotes_enabled,
+            purchase_orders_enabled: c.settings.purchase_orders_enabled,
+            status: c.status.as_str().to_owned(),
+            reject_reason: c.reject_reason.clone(),
+            rejected_at: c.rejected_at.map(|t| t.to_string()),
+            admin_id: c.admin_buyer_id.clone(),
+            created_at: c.created_at.to_string(),
+            updated_at: c.updated_at.to_string(),
+        }
+    }
+}
+
+/// A page of companies, oldest first.
+#[derive(Serialize, ToSchema)]
+pub struct CompanyList {
+    /// The companies.
+    pub items: Vec<CompanyOut>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Query of `GET /admin/v1/companies`.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CompanyQuery {
+    /// Page size, 1-200 (default 50).
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// `pending`, `active`, `rejected` or `blocked`.
+    pub status: Option<String>,
+    /// Customer group id.
+    pub customer_group_id: Option<String>,
 }

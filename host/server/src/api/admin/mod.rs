@@ -1,6 +1,7 @@
 //! `/admin/v1`: the merchant's API (tenant admin token).
 
 mod categories;
+mod companies;
 mod customer_groups;
 mod import;
 mod inventory;
@@ -20,4 +21,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(inventory::router())
         .merge(plugins::router())
         .merge(customer_groups::router())
+        .merge(companies::router())
 }

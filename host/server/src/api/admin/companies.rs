@@ -1,0 +1,235 @@
+//! B2B company accounts, as the merchant manages them: create (with the company admin), list
+//! and filter, read, change the profile, settings and status.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use hanse_domain::company::profile::{parse_country, parse_optional_text};
+use hanse_domain::company::{CompanyStatus, Email, Password};
+use hanse_domain::tenant::parse_name;
+use hanse_domain::FieldErrors;
+use hanse_store::{Address, Company, CompanyChange, CompanyFilter, CompanyProfile, CompanySettings, NewBuyer, NewCompany, Tenant};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::password;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{AdminTenant, JsonBody, QueryParams};
+use crate::state::AppState;
+use crate::wire::company::{AddressBody, CompanyIn, CompanyList, CompanyOut, CompanyPatch, CompanyQuery};
+use crate::wire::product::page_limit;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(create_company, list_companies)).routes(routes!(get_company, patch_company))
+}
+
+/// Who acts through the admin API, for the audit log.
+const MERCHANT: &str = "merchant";
+
+fn text(errors: &mut FieldErrors, field: &str, value: Option<&str>, max: usize) -> String {
+    errors.check(field, parse_optional_text(value.unwrap_or(""), max)).unwrap_or_default()
+}
+
+fn address(errors: &mut FieldErrors, body: &AddressBody) -> Address {
+    Address {
+        street: text(errors, "address.street", Some(&body.street), 200),
+        city: text(errors, "address.city", Some(&body.city), 100),
+        region: text(errors, "address.region", Some(&body.region), 100),
+        postcode: text(errors, "address.postcode", Some(&body.postcode), 20),
+        country: errors.check("address.country", parse_country(&body.country)).unwrap_or_default(),
+    }
+}
+
+/// A customer group id must name one of the tenant's groups.
+async fn check_group(state: &AppState, tenant: &Tenant, errors: &mut FieldErrors, id: Option<&str>) -> ApiResult<()> {
+    if let Some(id) = id {
+        if state.store().customer_groups(&tenant.id).get(id).await?.is_none() {
+            errors.add("customer_group_id", format!("no customer group {id}"));
+        }
+    }
+    Ok(())
+}
+
+/// Create a company with its admin (a new buyer account). It starts `pending` unless another
+/// `status` is given (`active` or `blocked`; rejecting needs a reason, so it is a change).
+#[utoipa::path(
+    post, path = "/companies", tag = "admin",
+    request_body = CompanyIn,
+    responses((status = 201, body = CompanyOut), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody, description = "`email_taken`"),
+        (status = 422, body = ErrorBody)),
+    security(("admin_token" = []))
+)]
+async fn create_company(
+    AdminTenant(tenant): AdminTenant,
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody<CompanyIn>,
+) -> ApiResult<(StatusCode, Json<CompanyOut>)> {
+    let mut errors = FieldErrors::new();
+    let name = errors.check("name", parse_name(&body.name, 100));
+    let email = errors.check("email", Email::parse(&body.email));
+    let profile = CompanyProfile {
+        name: name.unwrap_or_default(),
+        email: email.map(|e| e.to_string()).unwrap_or_default(),
+        legal_name: text(&mut errors, "legal_name", body.legal_name.as_deref(), 200),
+        vat_tax_id: text(&mut errors, "vat_tax_id", body.vat_tax_id.as_deref(), 40),
+        reseller_id: text(&mut errors, "reseller_id", body.reseller_id.as_deref(), 40),
+        phone: text(&mut errors, "phone", body.phone.as_deref(), 40),
+        address: address(&mut errors, &body.address.clone().unwrap_or_default()),
+    };
+    let settings = CompanySettings {
+        sales_rep: text(&mut errors, "sales_rep", body.sales_rep.as_deref(), 200),
+        customer_group_id: body.customer_group_id.clone(),
+        quotes_enabled: body.quotes_enabled.unwrap_or(true),
+        purchase_orders_enabled: body.purchase_orders_enabled.unwrap_or(false),
+    };
+    let status = match body.status.as_deref().map(CompanyStatus::parse).transpose() {
+        Ok(None) => CompanyStatus::Pending,
+        Ok(Some(CompanyStatus::Rejected)) => {
+            errors.add("status", "a new company is pending, active or blocked; reject it with a reason afterwards");
+            CompanyStatus::Pending
+        }
+        Ok(Some(status)) => status,
+        Err(e) => {
+            errors.add("status", e);
+            CompanyStatus::Pending
+        }
+    };
+    let admin_email = errors.check("admin.email", Email::parse(&body.admin.email));
+    let admin_password = errors.check("admin.password", Password::parse(&body.admin.password));
+    let first_name = errors.check("admin.first_name", parse_name(&body.admin.first_name, 100));
+    let last_name = errors.check("admin.last_name", parse_name(&body.admin.last_name, 100));
+    let job_title = text(&mut errors, "admin.job_title", body.admin.job_title.as_deref(), 100);
+    let phone = text(&mut errors, "admin.phone", body.admin.phone.as_deref(), 40);
+    check_group(&state, &tenant, &mut errors, settings.customer_group_id.as_deref()).await?;
+    let (Some(admin_email), Some(admin_password), Some(first_name), Some(last_name)) = (admin_email, admin_password, first_name, last_name)
+    else {
+        return Err(errors.into());
+    };
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let admin = NewBuyer { email: admin_email, password_hash: password::hash(&admin_password).await?, first_name, last_name, job_title, phone };
+    let company = state.store().companies(&tenant.id).create(&NewCompany { profile, settings, status, admin }, MERCHANT).await?;
+    tracing::info!(tenant = %tenant.slug, company = %company.id, "company created");
+    Ok((StatusCode::CREATED, Json((&company).into())))
+}
+
+/// The tenant's companies, oldest first, filtered by status or customer group.
+#[utoipa::path(
+    get, path = "/companies", tag = "admin",
+    params(CompanyQuery),
+    responses((status = 200, body = CompanyList), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("admin_token" = []))
+)]
+async fn list_companies(
+    AdminTenant(tenant): AdminTenant,
+    State(state): State<AppState>,
+    QueryParams(query): QueryParams<CompanyQuery>,
+) -> ApiResult<Json<CompanyList>> {
+    let mut errors = FieldErrors::new();
+    let limit = errors.check("limit", page_limit(query.limit));
+    let status = query.status.as_deref().map(|s| errors.check("status", CompanyStatus::parse(s)));
+    let Some(limit) = limit.filter(|_| errors.is_empty()) else {
+        return Err(errors.into());
+    };
+    let filter = CompanyFilter {
+        status: status.flatten(),
+        customer_group_id: query.customer_group_id,
+        after: query.cursor,
+        limit: i64::from(limit) + 1,
+    };
+    let mut companies = state.store().companies(&tenant.id).list(&filter).await?;
+    let more = companies.len() > limit as usize;
+    companies.truncate(limit as usize);
+    let next_cursor = if more { companies.last().map(|c| c.id.clone()) } else { None };
+    Ok(Json(CompanyList { items: companies.iter().map(Into::into).collect(), next_cursor }))
+}
+
+async fn company(state: &AppState, tenant: &Tenant, id: &str) -> ApiResult<Company> {
+    state.store().companies(&tenant.id).get(id).await?.ok_or_else(|| ApiError::not_found("company"))
+}
+
+/// One company.
+#[utoipa::path(
+    get, path = "/companies/{id}", tag = "admin",
+    params(("id" = String, Path, description = "Company id")),
+    responses((status = 200, body = CompanyOut), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("admin_token" = []))
+)]
+async fn get_company(AdminTenant(tenant): AdminTenant, State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<CompanyOut>> {
+    Ok(Json((&company(&state, &tenant, &id).await?).into()))
+}
+
+/// Change a company's profile, settings or status. `rejected` needs a `reject_reason`; every
+/// status change is recorded and queued as a notification to the company admin.
+#[utoipa::path(
+    patch, path = "/companies/{id}", tag = "admin",
+    params(("id" = String, Path, description = "Company id")),
+    request_body = CompanyPatch,
+    responses((status = 200, body = CompanyOut), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("admin_token" = []))
+)]
+async fn patch_company(
+    AdminTenant(tenant): AdminTenant,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<CompanyPatch>,
+) -> ApiResult<Json<CompanyOut>> {
+    let current = company(&state, &tenant, &id).await?;
+    let mut errors = FieldErrors::new();
+    let mut profile = current.profile.clone();
+    if let Some(name) = &body.name {
+        profile.name = errors.check("name", parse_name(name, 100)).unwrap_or_default();
+    }
+    if let Some(email) = &body.email {
+        profile.email = errors.check("email", Email::parse(email)).map(|e| e.to_string()).unwrap_or_default();
+    }
+    for (field, value, target, max) in [
+        ("legal_name", &body.legal_name, &mut profile.legal_name, 200),
+        ("vat_tax_id", &body.vat_tax_id, &mut profile.vat_tax_id, 40),
+        ("reseller_id", &body.reseller_id, &mut profile.reseller_id, 40),
+        ("phone", &body.phone, &mut profile.phone, 40),
+    ] {
+        if value.is_some() {
+            *target = text(&mut errors, field, value.as_deref(), max);
+        }
+    }
+    if let Some(body) = &body.address {
+        profile.address = address(&mut errors, body);
+    }
+    let mut settings = current.settings.clone();
+    if body.sales_rep.is_some() {
+        settings.sales_rep = text(&mut errors, "sales_rep", body.sales_rep.as_deref(), 200);
+    }
+    if let Some(group) = &body.customer_group_id {
+        check_group(&state, &tenant, &mut errors, group.as_deref()).await?;
+        settings.customer_group_id = group.clone();
+    }
+    settings.quotes_enabled = body.quotes_enabled.unwrap_or(settings.quotes_enabled);
+    settings.purchase_orders_enabled = body.purchase_orders_enabled.unwrap_or(settings.purchase_orders_enabled);
+    let reason = body.reject_reason.as_deref().map(|r| errors.check("reject_reason", parse_name(r, 1000))).flatten();
+    let status = match body.status.as_deref().map(CompanyStatus::parse).transpose() {
+        Ok(status) => status,
+        Err(e) => {
+            errors.add("status", e);
+            None
+        }
+    };
+    match status {
+        Some(CompanyStatus::Rejected) if reason.is_none() && current.status != CompanyStatus::Rejected => {
+            errors.add("reject_reason", "is required to reject a company");
+        }
+        Some(CompanyStatus::Rejected) => {}
+        _ if body.reject_reason.is_some() => errors.add("reject_reason", "is only taken with \"status\":\"rejected\""),
+        _ => {}
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let change = CompanyChange { profile: Some(profile), settings: Some(settings), status: status.map(|s| (s, reason)) };
+    let company = state.store().companies(&tenant.id).update(&id, &change, MERCHANT).await?;
+    if company.status != current.status {
+        tracing::info!(tenant = %tenant.slug, company = %company.id, from = %current.status, to = %company.status, "company status changed");
+    }
+    Ok(Json((&company).into()))
+}
