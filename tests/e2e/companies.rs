@@ -119,3 +119,67 @@ async fn the_merchant_creates_companies_and_moves_them_through_their_statuses() 
     let (status, _) = send(server.admin(&beta, Method::POST, "/admin/v1/companies").json(&bolt())).await;
     assert_eq!(status, 201);
 }
+
+async fn login(server: &TestServer, tenant: &str, email: &str, password: &str) -> (u16, serde_json::Value) {
+    send(server.store(tenant, Method::POST, "/store/v1/auth/login").json(&json!({"email": email, "password": password}))).await
+}
+
+fn me(server: &TestServer, tenant: &str, token: &str) -> reqwest::RequestBuilder {
+    server.store(tenant, Method::GET, "/store/v1/me").bearer_auth(token)
+}
+
+#[tokio::test]
+async fn buyers_log_in_only_while_their_company_allows_it() {
+    let server = TestServer::start().await;
+    let acme = server.tenant("acme").await;
+    server.tenant("beta").await;
+    let (_, company) = send(server.admin(&acme, Method::POST, "/admin/v1/companies").json(&bolt())).await;
+    let path = format!("/admin/v1/companies/{}", company["id"].as_str().expect("id"));
+
+    // Pending: refused, with the reason.
+    let (status, body) = login(&server, "acme", "ann@bolt.example", "correct horse 1").await;
+    assert_eq!((status, code(&body)), (403, "company_pending"), "{body}");
+
+    // Approved: a session; the admin has every permission.
+    send(server.admin(&acme, Method::PATCH, &path).json(&json!({"status": "active"}))).await;
+    let (status, session) = login(&server, "acme", "Ann@Bolt.example", "correct horse 1").await;
+    assert_eq!(status, 200, "{session}");
+    let token = session["token"].as_str().expect("token").to_owned();
+    let (status, who) = send(me(&server, "acme", &token)).await;
+    assert_eq!(status, 200, "{who}");
+    assert_eq!((who["email"].as_str(), who["company"]["name"].as_str(), who["company"]["role"].as_str()), (Some("ann@bolt.example"), Some("Bolt Co"), Some("Company Administrator")));
+    let permissions: Vec<&str> = who["permissions"].as_array().expect("permissions").iter().filter_map(|p| p.as_str()).collect();
+    assert!(permissions.contains(&"company.users.edit") && permissions.contains(&"sales.place_order"), "{who}");
+
+    // Wrong password and unknown address look the same.
+    for (email, password) in [("ann@bolt.example", "wrong horse 1"), ("nobody@bolt.example", "correct horse 1"), ("not an address", "x")] {
+        let (status, body) = login(&server, "acme", email, password).await;
+        assert_eq!((status, code(&body)), (401, "invalid_credentials"), "{email}: {body}");
+    }
+    // The token means nothing to another tenant, nor without the Bearer scheme.
+    let (status, _) = send(me(&server, "beta", &token)).await;
+    assert_eq!(status, 401);
+    let (status, _) = send(server.store("acme", Method::GET, "/store/v1/me")).await;
+    assert_eq!(status, 401);
+
+    // Blocked: may still log in and read; rejected: refused, and the open session stops at once.
+    send(server.admin(&acme, Method::PATCH, &path).json(&json!({"status": "blocked"}))).await;
+    let (status, _) = send(me(&server, "acme", &token)).await;
+    assert_eq!(status, 200);
+    let (status, _) = login(&server, "acme", "ann@bolt.example", "correct horse 1").await;
+    assert_eq!(status, 200);
+    send(server.admin(&acme, Method::PATCH, &path).json(&json!({"status": "rejected", "reject_reason": "fraud"}))).await;
+    let (status, body) = send(me(&server, "acme", &token)).await;
+    assert_eq!((status, code(&body)), (403, "company_rejected"), "{body}");
+    let (status, body) = login(&server, "acme", "ann@bolt.example", "correct horse 1").await;
+    assert_eq!((status, code(&body)), (403, "company_rejected"), "{body}");
+
+    // Logging out ends the session.
+    send(server.admin(&acme, Method::PATCH, &path).json(&json!({"status": "active"}))).await;
+    let (status, _) = send(me(&server, "acme", &token)).await;
+    assert_eq!(status, 200);
+    let (status, _) = send(server.store("acme", Method::POST, "/store/v1/auth/logout").bearer_auth(&token)).await;
+    assert_eq!(status, 204);
+    let (status, body) = send(me(&server, "acme", &token)).await;
+    assert_eq!((status, code(&body)), (401, "unauthorized"), "{body}");
+}

@@ -7,6 +7,7 @@
 //! tenant.
 
 mod audit;
+mod buyers;
 mod categories;
 mod companies;
 mod customer_groups;
@@ -27,6 +28,7 @@ mod tokens;
 pub mod testing;
 
 pub use audit::AuditEntry;
+pub use buyers::{Buyer, BuyerSession, Buyers, Membership};
 pub use categories::{CategoryChange, Categories};
 pub use companies::{Address, Companies, Company, CompanyChange, CompanyFilter, CompanyProfile, CompanySettings, NewBuyer, NewCompany};
 pub use customer_groups::{CustomerGroup, CustomerGroups};

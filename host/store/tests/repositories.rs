@@ -348,3 +348,26 @@ async fn companies_are_created_whole_and_their_status_changes_are_audited_and_an
     assert_eq!(store.companies(&beta.id).get(&bolt.id).await.unwrap(), None);
     assert!(matches!(store.companies(&beta.id).update(&bolt.id, &active, "merchant").await, Err(StoreError::NotFound(_))));
 }
+
+#[tokio::test]
+async fn buyer_sessions_end_when_they_expire_or_are_revoked() {
+    let store = fresh_store().await;
+    let acme = tenant(&store, "acme").await;
+    let beta = tenant(&store, "beta").await;
+    let company = store.companies(&acme.id).create(&new_company("Bolt", "ann@bolt.example"), "merchant").await.unwrap();
+    let buyers = store.buyers(&acme.id);
+    let ann = buyers.by_email(&hanse_domain::company::Email::parse("ann@bolt.example").unwrap()).await.unwrap().unwrap();
+    let memberships = buyers.memberships(&ann.id).await.unwrap();
+    assert_eq!(memberships.len(), 1);
+    assert!(memberships[0].is_admin && memberships[0].role.is_none() && memberships[0].company_id == company.id);
+
+    let (live, _) = buyers.open_session(&ann.id, &company.id, 60_000).await.unwrap();
+    let (expired, _) = buyers.open_session(&ann.id, &company.id, -1).await.unwrap();
+    assert_eq!(buyers.session(live.expose()).await.unwrap().map(|s| s.buyer_id), Some(ann.id.clone()));
+    assert_eq!(buyers.session(expired.expose()).await.unwrap(), None, "expired");
+    assert_eq!(store.buyers(&beta.id).session(live.expose()).await.unwrap(), None, "another tenant's token");
+    assert!(matches!(store.buyers(&beta.id).revoke_session(live.expose()).await, Err(StoreError::NotFound(_))));
+    buyers.revoke_session(live.expose()).await.unwrap();
+    assert_eq!(buyers.session(live.expose()).await.unwrap(), None, "revoked");
+    assert!(matches!(buyers.revoke_session(live.expose()).await, Err(StoreError::NotFound(_))));
+}

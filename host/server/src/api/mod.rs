@@ -41,7 +41,7 @@ struct BearerSchemes;
 impl Modify for BearerSchemes {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        for name in ["operator_token", "admin_token"] {
+        for name in ["operator_token", "admin_token", "buyer_session"] {
             components.add_security_scheme(name, SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
         }
     }

@@ -1,4 +1,5 @@
-//! Buyer authentication: password hashing so far; sessions and login come with the
-//! storefront's company endpoints.
+//! Buyer authentication: password hashing, and the rules that decide whether and as whom a
+//! buyer's session acts.
 
 pub mod password;
+pub mod session;

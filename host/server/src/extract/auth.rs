@@ -15,7 +15,7 @@ pub struct Operator;
 /// The tenant whose admin token the request carries.
 pub struct AdminTenant(pub Tenant);
 
-fn bearer(parts: &Parts) -> Result<&str, ApiError> {
+pub(super) fn bearer(parts: &Parts) -> Result<&str, ApiError> {
     let value = parts
         .headers
         .get(header::AUTHORIZATION)

@@ -2,11 +2,13 @@
 //! errors in the API's own shape.
 
 mod auth;
+mod buyer;
 mod json;
 mod query;
 mod tenant;
 
 pub use auth::{AdminTenant, Operator};
+pub use buyer::SignedIn;
 pub use json::{JsonBody, parse as parse_json};
 pub use query::QueryParams;
 pub use tenant::StoreTenant;

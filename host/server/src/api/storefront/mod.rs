@@ -1,5 +1,6 @@
 //! `/store/v1`: the buyers' API. The tenant comes from `X-Tenant` or the host name.
 
+mod auth;
 mod categories;
 mod price;
 mod products;
@@ -10,5 +11,5 @@ use crate::state::AppState;
 
 /// Routes under `/store/v1`.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().merge(products::router()).merge(categories::router()).merge(price::router())
+    OpenApiRouter::new().merge(products::router()).merge(categories::router()).merge(price::router()).merge(auth::router())
 }

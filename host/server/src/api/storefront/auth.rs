@@ -1,0 +1,83 @@
+//! Buyer sign-in: log in with e-mail and password, log out, and who am I.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use hanse_domain::company::Email;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::password;
+use crate::auth::session::{SESSION_TTL_MILLIS, choose};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{JsonBody, SignedIn, StoreTenant};
+use crate::state::AppState;
+use crate::wire::company::{LoginIn, MeOut, SessionOut};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(login)).routes(routes!(logout)).routes(routes!(me))
+}
+
+fn bad_credentials() -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", "the e-mail address or the password is wrong")
+}
+
+/// Log in. Users of a pending or rejected company, and inactive users, are refused
+/// (`company_pending`, `company_rejected`, `user_inactive`); users of a blocked company may log
+/// in and browse.
+#[utoipa::path(
+    post, path = "/auth/login", tag = "storefront",
+    params(("X-Tenant" = Option<String>, Header, description = "Tenant slug; else the host name decides")),
+    request_body = LoginIn,
+    responses((status = 200, body = SessionOut), (status = 401, body = ErrorBody, description = "`invalid_credentials`"),
+        (status = 403, body = ErrorBody, description = "`company_pending`, `company_rejected`, `user_inactive`"), (status = 422, body = ErrorBody)),
+)]
+async fn login(StoreTenant(tenant): StoreTenant, State(state): State<AppState>, JsonBody(body): JsonBody<LoginIn>) -> ApiResult<Json<SessionOut>> {
+    let buyers = state.store().buyers(&tenant.id);
+    let buyer = match Email::parse(&body.email) {
+        Ok(email) => buyers.by_email(&email).await?,
+        Err(_) => None,
+    };
+    if !password::verify(&body.password, buyer.as_ref().map(|b| b.password_hash.as_str())).await? {
+        return Err(bad_credentials());
+    }
+    let Some(buyer) = buyer else {
+        return Err(bad_credentials());
+    };
+    let memberships = buyers.memberships(&buyer.id).await?;
+    let membership = choose(&memberships, body.company_id.as_deref())?;
+    let (token, session) = buyers.open_session(&buyer.id, &membership.company_id, SESSION_TTL_MILLIS).await?;
+    Ok(Json(SessionOut { token: token.expose().to_owned(), expires_at: session.expires_at.to_string(), company_id: session.company_id }))
+}
+
+/// Log out: the session's token stops working.
+#[utoipa::path(
+    post, path = "/auth/logout", tag = "storefront",
+    responses((status = 204, description = "Logged out"), (status = 401, body = ErrorBody)),
+    security(("buyer_session" = []))
+)]
+async fn logout(signed_in: SignedIn, State(state): State<AppState>) -> ApiResult<StatusCode> {
+    state.store().buyers(&signed_in.tenant.id).revoke_session(&signed_in.token).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed-in buyer: the current company, the role there, the permissions it gives, and
+/// every company the buyer belongs to.
+#[utoipa::path(
+    get, path = "/me", tag = "storefront",
+    responses((status = 200, body = MeOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("buyer_session" = []))
+)]
+async fn me(signed_in: SignedIn) -> ApiResult<Json<MeOut>> {
+    let SignedIn { buyer, membership, memberships, permissions, .. } = signed_in;
+    Ok(Json(MeOut {
+        id: buyer.id,
+        email: buyer.email,
+        first_name: buyer.first_name,
+        last_name: buyer.last_name,
+        company: (&membership).into(),
+        role_id: membership.role.as_ref().map(|(id, _, _)| id.clone()),
+        permissions: permissions.ids().into_iter().map(str::to_owned).collect(),
+        companies: memberships.iter().map(Into::into).collect(),
+    }))
+}

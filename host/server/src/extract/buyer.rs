@@ -1,0 +1,53 @@
+//! The buyer a storefront request acts for: a live session of this tenant, in a company whose
+//! status and the buyer's standing still allow it (checked on every request, so approving,
+//! rejecting or deactivating takes effect at once).
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use hanse_domain::company::Permissions;
+use hanse_store::{Buyer, Membership, Tenant};
+
+use super::StoreTenant;
+use super::auth::bearer;
+use crate::auth::session::{permissions, refusal};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// A signed-in buyer acting in one company.
+pub struct SignedIn {
+    /// The tenant.
+    pub tenant: Tenant,
+    /// The session token as sent.
+    pub token: String,
+    /// The buyer.
+    pub buyer: Buyer,
+    /// The company the session acts in, and the buyer's place there.
+    pub membership: Membership,
+    /// Every company the buyer belongs to.
+    pub memberships: Vec<Membership>,
+    /// What the buyer may do there.
+    pub permissions: Permissions,
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let StoreTenant(tenant) = StoreTenant::from_request_parts(parts, state).await?;
+        let token = bearer(parts)?.to_owned();
+        let buyers = state.store().buyers(&tenant.id);
+        let session = buyers.session(&token).await?.ok_or_else(|| ApiError::unauthorized("the session is not valid, expired or was ended; log in again"))?;
+        let buyer = buyers.get(&session.buyer_id).await?.ok_or_else(|| ApiError::unauthorized("the session's account is gone"))?;
+        let memberships = buyers.memberships(&buyer.id).await?;
+        let membership = memberships
+            .iter()
+            .find(|m| m.company_id == session.company_id)
+            .cloned()
+            .ok_or_else(|| ApiError::unauthorized("you no longer belong to the session's company; log in again"))?;
+        if let Some(error) = refusal(&membership) {
+            return Err(error);
+        }
+        let permissions = permissions(&membership)?;
+        Ok(SignedIn { tenant, token, buyer, membership, memberships, permissions })
+    }
+}
