@@ -183,3 +183,112 @@ async fn buyers_log_in_only_while_their_company_allows_it() {
     let (status, body) = send(me(&server, "acme", &token)).await;
     assert_eq!((status, code(&body)), (401, "unauthorized"), "{body}");
 }
+
+/// Issue 4's "checked from outside" list, in order.
+#[tokio::test]
+async fn checked_from_outside() {
+    let server = TestServer::start().await;
+    let acme = server.tenant("acme").await;
+    let (status, company) = send(server.admin(&acme, Method::POST, "/admin/v1/companies").json(&json!({"name":"Bolt Co","email":"office@bolt.example",
+        "admin":{"email":"ann@bolt.example","password":"correct horse 1","first_name":"Ann","last_name":"Lee"}}))).await;
+    assert_eq!((status, company["status"].as_str()), (201, Some("pending")), "{company}");
+    assert!(company["id"].is_string());
+    let path = format!("/admin/v1/companies/{}", company["id"].as_str().expect("id"));
+
+    let (status, body) = login(&server, "acme", "ann@bolt.example", "correct horse 1").await;
+    assert!((400..500).contains(&status) && code(&body) == "company_pending", "{status} {body}");
+    let (status, _) = send(server.admin(&acme, Method::PATCH, &path).json(&json!({"status": "active"}))).await;
+    assert_eq!(status, 200);
+    let (status, session) = login(&server, "acme", "ann@bolt.example", "correct horse 1").await;
+    assert_eq!(status, 200, "{session}");
+    let ann = session["token"].as_str().expect("token").to_owned();
+
+    let (status, role) = send(server.store("acme", Method::POST, "/store/v1/company/roles").bearer_auth(&ann)
+        .json(&json!({"name": "Viewer", "permissions": ["company.users.view"]}))).await;
+    assert_eq!(status, 201, "{role}");
+    let role_id = role["id"].as_str().expect("id");
+    let (status, bob) = send(server.store("acme", Method::POST, "/store/v1/company/users").bearer_auth(&ann)
+        .json(&json!({"email": "bob@bolt.example", "password": "another horse 2", "first_name": "Bob", "last_name": "Ray", "role_id": role_id}))).await;
+    assert_eq!(status, 201, "{bob}");
+
+    let (status, session) = login(&server, "acme", "bob@bolt.example", "another horse 2").await;
+    assert_eq!(status, 200, "{session}");
+    let bob = session["token"].as_str().expect("token").to_owned();
+    let (status, body) = send(server.store("acme", Method::POST, "/store/v1/company/users").bearer_auth(&bob).json(&json!({}))).await;
+    assert_eq!((status, code(&body)), (403, "permission_denied"), "{body}");
+    let (status, who) = send(me(&server, "acme", &bob)).await;
+    assert_eq!(status, 200, "{who}");
+    let permissions: Vec<&str> = who["permissions"].as_array().expect("permissions").iter().filter_map(|p| p.as_str()).collect();
+    assert!(permissions.contains(&"company.users.view") && !permissions.contains(&"company.users.edit"), "{who}");
+
+    let (status, _) = send(server.admin(&acme, Method::PATCH, &path).json(&json!({"status": "blocked"}))).await;
+    assert_eq!(status, 200);
+    let (status, body) = login(&server, "acme", "bob@bolt.example", "another horse 2").await;
+    assert_eq!(status, 200, "Bob can still log in: {body}");
+}
+
+#[tokio::test]
+async fn roles_and_users_are_managed_behind_their_permissions() {
+    let server = TestServer::start().await;
+    let acme = server.tenant("acme").await;
+    let mut body = bolt();
+    body["status"] = json!("active");
+    send(server.admin(&acme, Method::POST, "/admin/v1/companies").json(&body)).await;
+    let (_, session) = login(&server, "acme", "ann@bolt.example", "correct horse 1").await;
+    let ann = session["token"].as_str().expect("token").to_owned();
+    let post = |path: &str, token: &str, body: serde_json::Value| server.store("acme", Method::POST, path).bearer_auth(token).json(&body);
+
+    // A new company has its Default User role; Magento's defaults.
+    let (_, roles) = send(server.store("acme", Method::GET, "/store/v1/company/roles").bearer_auth(&ann)).await;
+    assert_eq!(roles["items"][0]["name"], "Default User", "{roles}");
+    let default_id = roles["items"][0]["id"].as_str().expect("id").to_owned();
+    assert!(roles["items"][0]["permissions"].as_array().expect("permissions").contains(&json!("sales.place_order")), "{roles}");
+
+    // Bad input: unknown permission, duplicate name, another company's role, taken e-mail.
+    let (status, body) = send(post("/store/v1/company/roles", &ann, json!({"name": "X", "permissions": ["sales.fly"]}))).await;
+    assert_eq!((status, body["error"]["details"]["fields"]["permissions"].is_string()), (422, true), "{body}");
+    let (status, body) = send(post("/store/v1/company/roles", &ann, json!({"name": "Default User", "permissions": []}))).await;
+    assert_eq!((status, code(&body)), (409, "already_exists"), "{body}");
+    let (status, buyer_role) = send(post("/store/v1/company/roles", &ann, json!({"name": "Buyer", "permissions": ["sales.view_orders.subordinates"]}))).await;
+    assert_eq!(status, 201, "{buyer_role}");
+    assert_eq!(buyer_role["permissions"], json!(["sales", "sales.view_orders", "sales.view_orders.subordinates"]), "parents are implied");
+    let mut other = bolt();
+    other["admin"]["email"] = json!("olga@other.example");
+    other["status"] = json!("active");
+    send(server.admin(&acme, Method::POST, "/admin/v1/companies").json(&other)).await;
+    let (_, olga) = login(&server, "acme", "olga@other.example", "correct horse 1").await;
+    let olga = olga["token"].as_str().expect("token").to_owned();
+    let user = |email: &str, role: &str| json!({"email": email, "password": "another horse 2", "first_name": "Bob", "last_name": "Ray", "role_id": role});
+    let (status, body) = send(post("/store/v1/company/users", &olga, user("bob@bolt.example", &default_id))).await;
+    assert_eq!((status, body["error"]["details"]["fields"]["role_id"].is_string()), (422, true), "another company's role: {body}");
+    let (status, body) = send(post("/store/v1/company/users", &ann, user("olga@other.example", &default_id))).await;
+    assert_eq!((status, code(&body)), (409, "email_taken"), "{body}");
+
+    // A user is placed under the admin; a role in use cannot be deleted; roles can change.
+    let (status, carl) = send(post("/store/v1/company/users", &ann, user("carl@bolt.example", buyer_role["id"].as_str().expect("id")))).await;
+    assert_eq!(status, 201, "{carl}");
+    let (_, users) = send(server.store("acme", Method::GET, "/store/v1/company/users").bearer_auth(&ann)).await;
+    assert_eq!(users["items"].as_array().map(Vec::len), Some(2), "{users}");
+    assert_eq!((users["items"][0]["role"].as_str(), users["items"][0]["parent_node_id"].is_null()), (Some("Company Administrator"), true));
+    assert_eq!(users["items"][1]["parent_node_id"], users["items"][0]["node_id"], "{users}");
+    let role_path = format!("/store/v1/company/roles/{}", buyer_role["id"].as_str().expect("id"));
+    let (status, body) = send(server.store("acme", Method::DELETE, &role_path).bearer_auth(&ann)).await;
+    assert_eq!((status, code(&body)), (409, "role_in_use"), "{body}");
+    let (status, body) = send(server.store("acme", Method::PATCH, &role_path).bearer_auth(&ann).json(&json!({"permissions": ["company.roles.view"]}))).await;
+    assert_eq!((status, body["permissions"].clone()), (200, json!(["company.user_management", "company.roles.view"])), "{body}");
+
+    // Carl's new permissions apply at once: he may read roles, not users, and change nothing.
+    let (_, session) = login(&server, "acme", "carl@bolt.example", "another horse 2").await;
+    let carl = session["token"].as_str().expect("token").to_owned();
+    let (status, _) = send(server.store("acme", Method::GET, "/store/v1/company/roles").bearer_auth(&carl)).await;
+    assert_eq!(status, 200);
+    for (method, path) in [(Method::GET, "/store/v1/company/users"), (Method::POST, "/store/v1/company/roles"), (Method::DELETE, role_path.as_str())] {
+        let (status, body) = send(server.store("acme", method.clone(), path).bearer_auth(&carl).json(&json!({"name": "x", "permissions": []}))).await;
+        assert_eq!((status, code(&body)), (403, "permission_denied"), "{method} {path}: {body}");
+    }
+    // Olga's company does not see Ann's.
+    let (_, users) = send(server.store("acme", Method::GET, "/store/v1/company/users").bearer_auth(&olga)).await;
+    assert_eq!(users["items"].as_array().map(Vec::len), Some(1), "{users}");
+    let (status, _) = send(server.store("acme", Method::DELETE, &role_path).bearer_auth(&olga)).await;
+    assert_eq!(status, 404);
+}

@@ -69,6 +69,8 @@ impl ApiError {
             "execution" => "execution_not_found",
             "customer group" => "customer_group_not_found",
             "company" => "company_not_found",
+            "role" => "role_not_found",
+            "user" => "user_not_found",
             _ => "not_found",
         };
         Self::new(StatusCode::NOT_FOUND, code, format!("{resource} not found"))
@@ -104,6 +106,12 @@ impl From<FieldErrors> for ApiError {
             errors.iter().map(|(field, reason)| (field.to_owned(), Value::String(reason.to_owned()))).collect();
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", format!("invalid input: {errors}"))
             .with_details(json!({ "fields": fields }))
+    }
+}
+
+impl From<hanse_domain::company::PermissionDenied> for ApiError {
+    fn from(denied: hanse_domain::company::PermissionDenied) -> Self {
+        ApiError::new(StatusCode::FORBIDDEN, "permission_denied", denied.to_string()).with_details(json!({ "permission": denied.0.id }))
     }
 }
 

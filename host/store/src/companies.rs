@@ -345,7 +345,7 @@ impl Companies<'_> {
 }
 
 /// Maps the unique e-mail index to `email_taken`.
-fn email_taken(email: &Email) -> impl FnOnce(sqlx::Error) -> StoreError {
+pub(crate) fn email_taken(email: &Email) -> impl FnOnce(sqlx::Error) -> StoreError {
     let message = format!("{email} already has an account here");
     move |error| match error {
         sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Refused("email_taken", message),

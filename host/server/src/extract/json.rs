@@ -23,6 +23,36 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        LaterJson::from_request(request, state).await?.parse().map(JsonBody)
+    }
+}
+
+/// A JSON body read but not yet checked: for handlers that must refuse a request for another
+/// reason first (a permission), so the refusal does not depend on the body. [`LaterJson::parse`]
+/// gives the answers [`JsonBody`] would.
+pub struct LaterJson {
+    is_json: bool,
+    bytes: Bytes,
+}
+
+impl LaterJson {
+    /// Checks the content type and parses the body into `T`.
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        if !self.is_json {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the body as JSON with `Content-Type: application/json`",
+            ));
+        }
+        parse(&self.bytes)
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for LaterJson {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let is_json = request
             .headers()
             .get(header::CONTENT_TYPE)
@@ -32,13 +62,6 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                 let mime = mime.trim().to_ascii_lowercase();
                 mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
             });
-        if !is_json {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "send the body as JSON with `Content-Type: application/json`",
-            ));
-        }
         let declared = request
             .headers()
             .get(header::CONTENT_LENGTH)
@@ -54,7 +77,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
             ApiError::new(rejection.status(), "payload_too_large", rejection.body_text())
         })?;
-        parse(&bytes).map(JsonBody)
+        Ok(LaterJson { is_json, bytes })
     }
 }
 

@@ -9,6 +9,6 @@ mod tenant;
 
 pub use auth::{AdminTenant, Operator};
 pub use buyer::SignedIn;
-pub use json::{JsonBody, parse as parse_json};
+pub use json::{JsonBody, LaterJson, parse as parse_json};
 pub use query::QueryParams;
 pub use tenant::StoreTenant;

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use hanse_store::{Company, CustomerGroup, Membership};
+use hanse_store::{Company, CompanyRole, CompanyUser, CustomerGroup, Membership};
 
 /// Body of `POST /admin/v1/customer-groups` and `PATCH /admin/v1/customer-groups/{id}`.
 #[derive(Deserialize, ToSchema)]
@@ -350,4 +350,145 @@ impl From<&Membership> for MembershipOut {
         };
         MembershipOut { id: m.company_id.clone(), name: m.company_name.clone(), status: m.company_status.as_str().to_owned(), role }
     }
+}
+
+/// Body of `POST /store/v1/company/roles`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleIn {
+    /// 1–100 characters, unique within the company.
+    #[schema(example = "Viewer")]
+    pub name: String,
+    /// Allowed permission ids; all others are denied. Parents of an allowed permission are
+    /// allowed too.
+    #[schema(example = json!(["company.users.view"]))]
+    pub permissions: Vec<String>,
+}
+
+/// Body of `PATCH /store/v1/company/roles/{id}`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RolePatch {
+    /// New name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The new set of allowed permission ids (replaces the old one).
+    #[serde(default)]
+    pub permissions: Option<Vec<String>>,
+}
+
+/// A company role.
+#[derive(Serialize, ToSchema)]
+pub struct RoleOut {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Allowed permission ids, parents included.
+    pub permissions: Vec<String>,
+    /// How many users have it.
+    pub users: i64,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+}
+
+impl From<&CompanyRole> for RoleOut {
+    fn from(r: &CompanyRole) -> Self {
+        RoleOut {
+            id: r.id.clone(),
+            name: r.name.clone(),
+            permissions: r.permissions.clone(),
+            users: r.users,
+            created_at: r.created_at.to_string(),
+            updated_at: r.updated_at.to_string(),
+        }
+    }
+}
+
+/// The company's roles, by name (the virtual Company Administrator role is not listed).
+#[derive(Serialize, ToSchema)]
+pub struct RoleList {
+    /// The roles.
+    pub items: Vec<RoleOut>,
+}
+
+/// Body of `POST /store/v1/company/users`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompanyUserIn {
+    /// E-mail address; unused in this shop so far.
+    #[schema(example = "bob@bolt.example")]
+    pub email: String,
+    /// At least 10 characters.
+    #[schema(example = "another horse 2")]
+    pub password: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// A role of the company.
+    pub role_id: String,
+    /// Job title.
+    #[serde(default)]
+    pub job_title: Option<String>,
+    /// Phone.
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+/// A user of the company.
+#[derive(Serialize, ToSchema)]
+pub struct CompanyUserOut {
+    /// Buyer id.
+    pub id: String,
+    /// E-mail address.
+    pub email: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// Job title.
+    pub job_title: String,
+    /// Phone.
+    pub phone: String,
+    /// `active` or `inactive`.
+    pub status: String,
+    /// Whether the user is the company admin.
+    pub is_admin: bool,
+    /// Role id; null for the company admin.
+    pub role_id: Option<String>,
+    /// Role name (`Company Administrator` for the admin).
+    pub role: String,
+    /// Node in the org chart.
+    pub node_id: String,
+    /// The node above; null for the admin at the root.
+    pub parent_node_id: Option<String>,
+}
+
+impl From<&CompanyUser> for CompanyUserOut {
+    fn from(u: &CompanyUser) -> Self {
+        CompanyUserOut {
+            id: u.id.clone(),
+            email: u.email.clone(),
+            first_name: u.first_name.clone(),
+            last_name: u.last_name.clone(),
+            job_title: u.job_title.clone(),
+            phone: u.phone.clone(),
+            status: u.status.as_str().to_owned(),
+            is_admin: u.is_admin,
+            role_id: u.role.as_ref().map(|(id, _)| id.clone()),
+            role: if u.is_admin { "Company Administrator".to_owned() } else { u.role.as_ref().map(|(_, n)| n.clone()).unwrap_or_default() },
+            node_id: u.node_id.clone(),
+            parent_node_id: u.parent_node_id.clone(),
+        }
+    }
+}
+
+/// The company's users, admin first.
+#[derive(Serialize, ToSchema)]
+pub struct CompanyUserList {
+    /// The users.
+    pub items: Vec<CompanyUserOut>,
 }

@@ -2,6 +2,7 @@
 
 mod auth;
 mod categories;
+mod company;
 mod price;
 mod products;
 
@@ -11,5 +12,5 @@ use crate::state::AppState;
 
 /// Routes under `/store/v1`.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().merge(products::router()).merge(categories::router()).merge(price::router()).merge(auth::router())
+    OpenApiRouter::new().merge(products::router()).merge(categories::router()).merge(price::router()).merge(auth::router()).merge(company::router())
 }

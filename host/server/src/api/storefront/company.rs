@@ -1,0 +1,162 @@
+//! Company self-service (`/store/v1/company/...`): the signed-in buyer's company, its roles and
+//! users, each action behind its permission. The permission is checked before the body is
+//! read, so a buyer without it gets `permission_denied` whatever was sent.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use hanse_domain::FieldErrors;
+use hanse_domain::company::permission::{COMPANY_ROLES_EDIT, COMPANY_ROLES_VIEW, COMPANY_USERS_EDIT, COMPANY_USERS_VIEW};
+use hanse_domain::company::profile::parse_optional_text;
+use hanse_domain::company::{Email, Password, Permissions};
+use hanse_domain::tenant::parse_name;
+use hanse_store::NewBuyer;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::password;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{LaterJson, SignedIn};
+use crate::state::AppState;
+use crate::wire::company::{CompanyUserIn, CompanyUserList, CompanyUserOut, RoleIn, RoleList, RoleOut, RolePatch};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_roles, create_role))
+        .routes(routes!(update_role, delete_role))
+        .routes(routes!(list_users, create_user))
+}
+
+impl SignedIn {
+    /// Who acts, for the audit log.
+    fn actor(&self) -> String {
+        format!("buyer:{}", self.buyer.id)
+    }
+}
+
+/// A role's permissions, checked against the tree; stored closed under ancestors.
+fn role_permissions(errors: &mut FieldErrors, ids: &[String]) -> Vec<&'static str> {
+    errors.check("permissions", Permissions::parse(ids)).map(|p| p.ids()).unwrap_or_default()
+}
+
+/// The company's roles.
+#[utoipa::path(
+    get, path = "/company/roles", tag = "storefront",
+    responses((status = 200, body = RoleList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "`permission_denied`")),
+    security(("buyer_session" = []))
+)]
+async fn list_roles(me: SignedIn, State(state): State<AppState>) -> ApiResult<Json<RoleList>> {
+    me.permissions.check(&COMPANY_ROLES_VIEW)?;
+    let roles = state.store().company_roles(&me.tenant.id, &me.membership.company_id).list().await?;
+    Ok(Json(RoleList { items: roles.iter().map(Into::into).collect() }))
+}
+
+/// Create a role: the permissions listed are allowed, all others denied.
+#[utoipa::path(
+    post, path = "/company/roles", tag = "storefront",
+    request_body = RoleIn,
+    responses((status = 201, body = RoleOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("buyer_session" = []))
+)]
+async fn create_role(me: SignedIn, State(state): State<AppState>, body: LaterJson) -> ApiResult<(StatusCode, Json<RoleOut>)> {
+    me.permissions.check(&COMPANY_ROLES_EDIT)?;
+    let body: RoleIn = body.parse()?;
+    let mut errors = FieldErrors::new();
+    let name = errors.check("name", parse_name(&body.name, 100));
+    let permissions = role_permissions(&mut errors, &body.permissions);
+    let Some(name) = name.filter(|_| errors.is_empty()) else {
+        return Err(errors.into());
+    };
+    let role = state.store().company_roles(&me.tenant.id, &me.membership.company_id).create(&name, &permissions, &me.actor()).await?;
+    Ok((StatusCode::CREATED, Json((&role).into())))
+}
+
+/// Rename a role or replace its permissions.
+#[utoipa::path(
+    patch, path = "/company/roles/{id}", tag = "storefront",
+    params(("id" = String, Path, description = "Role id")),
+    request_body = RolePatch,
+    responses((status = 200, body = RoleOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("buyer_session" = []))
+)]
+async fn update_role(me: SignedIn, State(state): State<AppState>, Path(id): Path<String>, body: LaterJson) -> ApiResult<Json<RoleOut>> {
+    me.permissions.check(&COMPANY_ROLES_EDIT)?;
+    let body: RolePatch = body.parse()?;
+    let mut errors = FieldErrors::new();
+    let name = body.name.as_deref().map(|n| errors.check("name", parse_name(n, 100)));
+    let permissions = body.permissions.as_deref().map(|p| role_permissions(&mut errors, p));
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let role = state
+        .store()
+        .company_roles(&me.tenant.id, &me.membership.company_id)
+        .update(&id, name.flatten().as_deref(), permissions.as_deref(), &me.actor())
+        .await?;
+    Ok(Json((&role).into()))
+}
+
+/// Delete a role that no user has (`role_in_use` otherwise).
+#[utoipa::path(
+    delete, path = "/company/roles/{id}", tag = "storefront",
+    params(("id" = String, Path, description = "Role id")),
+    responses((status = 204, description = "Deleted"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)),
+    security(("buyer_session" = []))
+)]
+async fn delete_role(me: SignedIn, State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    me.permissions.check(&COMPANY_ROLES_EDIT)?;
+    state.store().company_roles(&me.tenant.id, &me.membership.company_id).delete(&id, &me.actor()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The company's users, admin first.
+#[utoipa::path(
+    get, path = "/company/users", tag = "storefront",
+    responses((status = 200, body = CompanyUserList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("buyer_session" = []))
+)]
+async fn list_users(me: SignedIn, State(state): State<AppState>) -> ApiResult<Json<CompanyUserList>> {
+    me.permissions.check(&COMPANY_USERS_VIEW)?;
+    let users = state.store().company_users(&me.tenant.id, &me.membership.company_id).list().await?;
+    Ok(Json(CompanyUserList { items: users.iter().map(Into::into).collect() }))
+}
+
+/// Create a user of the company (a new buyer account) with one of its roles, placed under the
+/// company admin.
+#[utoipa::path(
+    post, path = "/company/users", tag = "storefront",
+    request_body = CompanyUserIn,
+    responses((status = 201, body = CompanyUserOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "`email_taken`"), (status = 422, body = ErrorBody)),
+    security(("buyer_session" = []))
+)]
+async fn create_user(me: SignedIn, State(state): State<AppState>, body: LaterJson) -> ApiResult<(StatusCode, Json<CompanyUserOut>)> {
+    me.permissions.check(&COMPANY_USERS_EDIT)?;
+    let body: CompanyUserIn = body.parse()?;
+    let mut errors = FieldErrors::new();
+    let email = errors.check("email", Email::parse(&body.email));
+    let secret = errors.check("password", Password::parse(&body.password));
+    let first_name = errors.check("first_name", parse_name(&body.first_name, 100));
+    let last_name = errors.check("last_name", parse_name(&body.last_name, 100));
+    let job_title = errors.check("job_title", parse_optional_text(body.job_title.as_deref().unwrap_or(""), 100)).unwrap_or_default();
+    let phone = errors.check("phone", parse_optional_text(body.phone.as_deref().unwrap_or(""), 40)).unwrap_or_default();
+    let company = &me.membership.company_id;
+    if state.store().company_roles(&me.tenant.id, company).get(&body.role_id).await?.is_none() {
+        errors.add("role_id", "is not a role of your company");
+    }
+    let (Some(email), Some(secret), Some(first_name), Some(last_name)) = (email, secret, first_name, last_name) else {
+        return Err(errors.into());
+    };
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let buyer = NewBuyer { email, password_hash: password::hash(&secret).await?, first_name, last_name, job_title, phone };
+    let user = state.store().company_users(&me.tenant.id, company).create(&buyer, &body.role_id, &me.actor()).await.map_err(|e| match e {
+        hanse_store::StoreError::Refused("unknown_role", message) => ApiError::invalid_field("role_id", message),
+        other => other.into(),
+    })?;
+    Ok((StatusCode::CREATED, Json((&user).into())))
+}
