@@ -166,22 +166,7 @@ impl Companies<'_> {
     pub async fn create(&self, new: &NewCompany, actor: &str) -> Result<Company> {
         let mut tx = self.store.begin_write().await?;
         let at = now().millis();
-        let admin_id = new_id("byr_");
-        sqlx::query(
-            "INSERT INTO buyers (tenant_id, id, email, password_hash, first_name, last_name, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
-        )
-        .bind(self.tenant.as_str())
-        .bind(&admin_id)
-        .bind(new.admin.email.as_str())
-        .bind(&new.admin.password_hash)
-        .bind(&new.admin.first_name)
-        .bind(&new.admin.last_name)
-        .bind(at)
-        .execute(&mut *tx)
-        .await
-        .map_err(email_taken(&new.admin.email))?;
-
+        let admin_id = insert_buyer(&mut tx, self.tenant, &new.admin, at).await?;
         let id = new_id("cmp_");
         let (p, s) = (&new.profile, &new.settings);
         sqlx::query(
@@ -224,19 +209,7 @@ impl Companies<'_> {
         .bind(at)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
-            "INSERT INTO company_members (tenant_id, company_id, buyer_id, is_admin, role_id, status, job_title, phone, created_at, updated_at)
-             VALUES ($1, $2, $3, 1, NULL, $4, $5, $6, $7, $7)",
-        )
-        .bind(self.tenant.as_str())
-        .bind(&id)
-        .bind(&admin_id)
-        .bind(UserStatus::Active.as_str())
-        .bind(&new.admin.job_title)
-        .bind(&new.admin.phone)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
+        insert_member(&mut tx, self.tenant, &id, &admin_id, None, &new.admin, at).await?;
         let root = new_id("nod_");
         sqlx::query(
             "INSERT INTO company_structure (tenant_id, company_id, id, kind, buyer_id, parent_id, path, position)
@@ -344,8 +317,56 @@ impl Companies<'_> {
     }
 }
 
+/// Creates a buyer account (`email_taken` when the address has one); returns its id.
+pub(crate) async fn insert_buyer(conn: &mut AnyConnection, tenant: &TenantId, buyer: &NewBuyer, at: i64) -> Result<String> {
+    let id = new_id("byr_");
+    sqlx::query(
+        "INSERT INTO buyers (tenant_id, id, email, password_hash, first_name, last_name, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+    )
+    .bind(tenant.as_str())
+    .bind(&id)
+    .bind(buyer.email.as_str())
+    .bind(&buyer.password_hash)
+    .bind(&buyer.first_name)
+    .bind(&buyer.last_name)
+    .bind(at)
+    .execute(&mut *conn)
+    .await
+    .map_err(email_taken(&buyer.email))?;
+    Ok(id)
+}
+
+/// Makes a buyer an active member of a company: its admin when `role_id` is `None`.
+pub(crate) async fn insert_member(
+    conn: &mut AnyConnection,
+    tenant: &TenantId,
+    company_id: &str,
+    buyer_id: &str,
+    role_id: Option<&str>,
+    buyer: &NewBuyer,
+    at: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO company_members (tenant_id, company_id, buyer_id, is_admin, role_id, status, job_title, phone, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+    )
+    .bind(tenant.as_str())
+    .bind(company_id)
+    .bind(buyer_id)
+    .bind(i64::from(role_id.is_none()))
+    .bind(role_id)
+    .bind(UserStatus::Active.as_str())
+    .bind(&buyer.job_title)
+    .bind(&buyer.phone)
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// Maps the unique e-mail index to `email_taken`.
-pub(crate) fn email_taken(email: &Email) -> impl FnOnce(sqlx::Error) -> StoreError {
+fn email_taken(email: &Email) -> impl FnOnce(sqlx::Error) -> StoreError {
     let message = format!("{email} already has an account here");
     move |error| match error {
         sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Refused("email_taken", message),

@@ -5,7 +5,7 @@ use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::companies::{NewBuyer, email_taken};
+use crate::companies::{NewBuyer, insert_buyer, insert_member};
 use crate::ids::{new_id, now};
 use crate::tenants::TenantId;
 use crate::{Result, Store, StoreError, audit};
@@ -106,35 +106,8 @@ impl CompanyUsers<'_> {
             (row.try_get("id")?, row.try_get("path")?)
         };
         let at = now().millis();
-        let id = new_id("byr_");
-        sqlx::query(
-            "INSERT INTO buyers (tenant_id, id, email, password_hash, first_name, last_name, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
-        )
-        .bind(self.tenant.as_str())
-        .bind(&id)
-        .bind(buyer.email.as_str())
-        .bind(&buyer.password_hash)
-        .bind(&buyer.first_name)
-        .bind(&buyer.last_name)
-        .bind(at)
-        .execute(&mut *tx)
-        .await
-        .map_err(email_taken(&buyer.email))?;
-        sqlx::query(
-            "INSERT INTO company_members (tenant_id, company_id, buyer_id, is_admin, role_id, status, job_title, phone, created_at, updated_at)
-             VALUES ($1, $2, $3, 0, $4, $5, $6, $7, $8, $8)",
-        )
-        .bind(self.tenant.as_str())
-        .bind(self.company_id)
-        .bind(&id)
-        .bind(role_id)
-        .bind(UserStatus::Active.as_str())
-        .bind(&buyer.job_title)
-        .bind(&buyer.phone)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
+        let id = insert_buyer(&mut tx, self.tenant, buyer, at).await?;
+        insert_member(&mut tx, self.tenant, self.company_id, &id, Some(role_id), buyer, at).await?;
         let node = new_id("nod_");
         let position: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM company_structure WHERE tenant_id = $1 AND parent_id = $2")
             .bind(self.tenant.as_str())
