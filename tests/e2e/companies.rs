@@ -292,3 +292,69 @@ async fn roles_and_users_are_managed_behind_their_permissions() {
     let (status, _) = send(server.store("acme", Method::DELETE, &role_path).bearer_auth(&olga)).await;
     assert_eq!(status, 404);
 }
+
+/// For every protected storefront action: a role that denies its permission gets
+/// `permission_denied` naming it, a role that allows it gets past the check. Every
+/// `/store/v1/company` route of the OpenAPI document must be in the table, so a new endpoint
+/// without a declared permission fails here.
+#[tokio::test]
+async fn permission_matrix() {
+    use hanse_domain::company::permission::TREE;
+    let matrix = hanse_server::STOREFRONT_PERMISSIONS;
+    let server = TestServer::start().await;
+    let (_, spec) = send(server.request(Method::GET, "/openapi.json")).await;
+    let mut routes = Vec::new();
+    for (path, item) in spec["paths"].as_object().expect("paths") {
+        if path.starts_with("/store/v1/company") {
+            for method in item.as_object().expect("operations").keys() {
+                routes.push((method.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    assert!(!routes.is_empty());
+    for (method, path) in &routes {
+        assert!(matrix.iter().any(|(m, p, _)| m == method && p == path), "{method} {path} has no permission in STOREFRONT_PERMISSIONS");
+    }
+    assert_eq!(routes.len(), matrix.len(), "the table names a route the API does not have");
+
+    let acme = server.tenant("acme").await;
+    let mut body = bolt();
+    body["status"] = json!("active");
+    send(server.admin(&acme, Method::POST, "/admin/v1/companies").json(&body)).await;
+    let (_, session) = login(&server, "acme", "ann@bolt.example", "correct horse 1").await;
+    let ann = session["token"].as_str().expect("token").to_owned();
+    for (i, (method, path, resource)) in matrix.iter().enumerate() {
+        // Denying a permission means allowing neither it nor anything below it.
+        let is_below = |r: &&hanse_domain::company::Resource| {
+            let mut node: Option<&hanse_domain::company::Resource> = Some(*r);
+            while let Some(n) = node {
+                if n.id == resource.id {
+                    return true;
+                }
+                node = n.parent.and_then(hanse_domain::company::permission::resource);
+            }
+            false
+        };
+        let denied: Vec<&str> = TREE.iter().filter(|r| !is_below(r)).map(|r| r.id).collect();
+        for (label, allowed, expect_denied) in [("deny", denied, true), ("allow", vec![resource.id], false)] {
+            let (status, role) = send(server.store("acme", Method::POST, "/store/v1/company/roles").bearer_auth(&ann)
+                .json(&json!({"name": format!("{label}-{i}"), "permissions": allowed}))).await;
+            assert_eq!(status, 201, "{role}");
+            let email = format!("{label}-{i}@bolt.example");
+            let (status, user) = send(server.store("acme", Method::POST, "/store/v1/company/users").bearer_auth(&ann)
+                .json(&json!({"email": email, "password": "another horse 2", "first_name": "T", "last_name": "T", "role_id": role["id"]}))).await;
+            assert_eq!(status, 201, "{user}");
+            let (_, session) = login(&server, "acme", &email, "another horse 2").await;
+            let token = session["token"].as_str().expect("token");
+            let url = path.replace("{id}", "rol_none");
+            let method = Method::from_bytes(method.as_bytes()).expect("method");
+            let (status, body) = send(server.request(method.clone(), &url).header("X-Tenant", "acme").bearer_auth(token).json(&json!({}))).await;
+            if expect_denied {
+                assert_eq!((status, code(&body)), (403, "permission_denied"), "{method} {url} without {}: {body}", resource.id);
+                assert_eq!(body["error"]["details"]["permission"], resource.id, "{body}");
+            } else {
+                assert_ne!(code(&body), "permission_denied", "{method} {url} with {}: {body}", resource.id);
+            }
+        }
+    }
+}

@@ -4,6 +4,8 @@ mod admin;
 mod operator;
 mod packages;
 mod storefront;
+
+pub use storefront::PERMISSIONS as STOREFRONT_PERMISSIONS;
 mod system;
 
 use axum::Router;

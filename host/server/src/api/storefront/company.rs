@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use hanse_domain::FieldErrors;
 use hanse_domain::company::permission::{COMPANY_ROLES_EDIT, COMPANY_ROLES_VIEW, COMPANY_USERS_EDIT, COMPANY_USERS_VIEW};
 use hanse_domain::company::profile::parse_optional_text;
-use hanse_domain::company::{Email, Password, Permissions};
+use hanse_domain::company::{Email, Password, Permissions, Resource};
 use hanse_domain::tenant::parse_name;
 use hanse_store::NewBuyer;
 use utoipa_axum::router::OpenApiRouter;
@@ -19,6 +19,18 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{LaterJson, SignedIn};
 use crate::state::AppState;
 use crate::wire::company::{CompanyUserIn, CompanyUserList, CompanyUserOut, RoleIn, RoleList, RoleOut, RolePatch};
+
+/// Every protected storefront action (method, path, the permission it needs). The permission
+/// matrix test checks each one both ways, and fails for any `/store/v1/company` route missing
+/// here.
+pub static PERMISSIONS: &[(&str, &str, &Resource)] = &[
+    ("GET", "/store/v1/company/roles", &COMPANY_ROLES_VIEW),
+    ("POST", "/store/v1/company/roles", &COMPANY_ROLES_EDIT),
+    ("PATCH", "/store/v1/company/roles/{id}", &COMPANY_ROLES_EDIT),
+    ("DELETE", "/store/v1/company/roles/{id}", &COMPANY_ROLES_EDIT),
+    ("GET", "/store/v1/company/users", &COMPANY_USERS_VIEW),
+    ("POST", "/store/v1/company/users", &COMPANY_USERS_EDIT),
+];
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -3,6 +3,8 @@
 mod auth;
 mod categories;
 mod company;
+
+pub use company::PERMISSIONS;
 mod price;
 mod products;
 
