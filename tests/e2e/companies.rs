@@ -312,10 +312,12 @@ async fn permission_matrix() {
         }
     }
     assert!(!routes.is_empty());
+    let admin_only = hanse_server::STOREFRONT_ADMIN_ONLY;
     for (method, path) in &routes {
-        assert!(matrix.iter().any(|(m, p, _)| m == method && p == path), "{method} {path} has no permission in STOREFRONT_PERMISSIONS");
+        let declared = matrix.iter().any(|(m, p, _)| m == method && p == path) || admin_only.iter().any(|(m, p)| m == method && p == path);
+        assert!(declared, "{method} {path} has no permission in STOREFRONT_PERMISSIONS (nor is it in STOREFRONT_ADMIN_ONLY)");
     }
-    assert_eq!(routes.len(), matrix.len(), "the table names a route the API does not have");
+    assert_eq!(routes.len(), matrix.len() + admin_only.len(), "a table names a route the API does not have");
 
     let acme = server.tenant("acme").await;
     let mut body = bolt();
@@ -357,4 +359,45 @@ async fn permission_matrix() {
             }
         }
     }
+
+    // Admin-only actions: refused to a user whose role allows everything, open to the admin.
+    let every: Vec<&str> = TREE.iter().map(|r| r.id).collect();
+    let (_, role) = send(server.store("acme", Method::POST, "/store/v1/company/roles").bearer_auth(&ann).json(&json!({"name": "Everything", "permissions": every}))).await;
+    send(server.store("acme", Method::POST, "/store/v1/company/users").bearer_auth(&ann)
+        .json(&json!({"email": "all@bolt.example", "password": "another horse 2", "first_name": "A", "last_name": "L", "role_id": role["id"]}))).await;
+    let (_, session) = login(&server, "acme", "all@bolt.example", "another horse 2").await;
+    let all = session["token"].as_str().expect("token").to_owned();
+    for (method, path) in admin_only {
+        let method = Method::from_bytes(method.as_bytes()).expect("method");
+        let (status, body) = send(server.request(method.clone(), path).header("X-Tenant", "acme").bearer_auth(&all)).await;
+        assert_eq!((status, code(&body)), (403, "company_admin_only"), "{method} {path}: {body}");
+        let (status, body) = send(server.request(method.clone(), path).header("X-Tenant", "acme").bearer_auth(&ann)).await;
+        assert_eq!(status, 200, "{method} {path}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn the_audit_log_says_who_changed_what() {
+    let server = TestServer::start().await;
+    let acme = server.tenant("acme").await;
+    let (_, company) = send(server.admin(&acme, Method::POST, "/admin/v1/companies").json(&bolt())).await;
+    let path = format!("/admin/v1/companies/{}", company["id"].as_str().expect("id"));
+    send(server.admin(&acme, Method::PATCH, &path).json(&json!({"status": "active"}))).await;
+    let (_, session) = login(&server, "acme", "ann@bolt.example", "correct horse 1").await;
+    let ann = session["token"].as_str().expect("token").to_owned();
+    let (_, role) = send(server.store("acme", Method::POST, "/store/v1/company/roles").bearer_auth(&ann).json(&json!({"name": "Viewer", "permissions": []}))).await;
+    send(server.store("acme", Method::POST, "/store/v1/company/users").bearer_auth(&ann)
+        .json(&json!({"email": "bob@bolt.example", "password": "another horse 2", "first_name": "Bob", "last_name": "Ray", "role_id": role["id"]}))).await;
+
+    let (status, merchant_view) = send(server.admin(&acme, Method::GET, &format!("{path}/audit"))).await;
+    assert_eq!(status, 200, "{merchant_view}");
+    let actions: Vec<&str> = merchant_view["items"].as_array().expect("items").iter().filter_map(|e| e["action"].as_str()).collect();
+    assert_eq!(actions, ["user.created", "role.created", "company.status_changed", "company.created"], "{merchant_view}");
+    assert_eq!(merchant_view["items"][2]["actor"], "merchant");
+    assert_eq!(merchant_view["items"][2]["detail"]["to"], "active");
+    assert!(merchant_view["items"][0]["actor"].as_str().is_some_and(|a| a.starts_with("buyer:")), "{merchant_view}");
+    let (_, company_view) = send(server.store("acme", Method::GET, "/store/v1/company/audit").bearer_auth(&ann)).await;
+    assert_eq!(company_view["items"], merchant_view["items"]);
+    let (status, _) = send(server.admin(&acme, Method::GET, "/admin/v1/companies/cmp_none/audit")).await;
+    assert_eq!(status, 404);
 }

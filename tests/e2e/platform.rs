@@ -134,6 +134,8 @@ async fn docs_page_and_openapi_work_offline() {
         "/store/v1/company/roles",
         "/store/v1/company/roles/{id}",
         "/store/v1/company/users",
+        "/store/v1/company/audit",
+        "/admin/v1/companies/{id}/audit",
         "/operator/v1/plugins",
         "/operator/v1/tenants/{slug}/plugin-limits",
         "/admin/v1/plugins",

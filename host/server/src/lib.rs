@@ -17,6 +17,6 @@ mod state;
 mod telemetry;
 mod wire;
 
-pub use api::{STOREFRONT_PERMISSIONS, app, openapi};
+pub use api::{STOREFRONT_ADMIN_ONLY, STOREFRONT_PERMISSIONS, app, openapi};
 pub use error::ApiError;
 pub use state::AppState;

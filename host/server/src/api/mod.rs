@@ -1,11 +1,11 @@
 //! The HTTP API: one router per audience, assembled with the OpenAPI document they generate.
 
-mod admin;
+pub(crate) mod admin;
 mod operator;
 mod packages;
 mod storefront;
 
-pub use storefront::PERMISSIONS as STOREFRONT_PERMISSIONS;
+pub use storefront::{ADMIN_ONLY as STOREFRONT_ADMIN_ONLY, PERMISSIONS as STOREFRONT_PERMISSIONS};
 mod system;
 
 use axum::Router;

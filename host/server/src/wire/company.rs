@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use hanse_store::{Company, CompanyRole, CompanyUser, CustomerGroup, Membership};
+use hanse_store::{AuditEntry, Company, CompanyRole, CompanyUser, CustomerGroup, Membership};
 
 /// Body of `POST /admin/v1/customer-groups` and `PATCH /admin/v1/customer-groups/{id}`.
 #[derive(Deserialize, ToSchema)]
@@ -491,4 +491,32 @@ impl From<&CompanyUser> for CompanyUserOut {
 pub struct CompanyUserList {
     /// The users.
     pub items: Vec<CompanyUserOut>,
+}
+
+/// One entry of a company's audit log.
+#[derive(Serialize, ToSchema)]
+pub struct AuditEntryOut {
+    /// RFC 3339.
+    pub at: String,
+    /// Who: `merchant`, `buyer:<id>` or `system`.
+    pub actor: String,
+    /// What: `company.created`, `company.updated`, `company.status_changed`, `role.created`,
+    /// `role.updated`, `role.deleted`, `user.created`.
+    pub action: String,
+    /// The details.
+    #[schema(value_type = Object)]
+    pub detail: serde_json::Value,
+}
+
+impl From<&AuditEntry> for AuditEntryOut {
+    fn from(e: &AuditEntry) -> Self {
+        AuditEntryOut { at: e.at.to_string(), actor: e.actor.clone(), action: e.action.clone(), detail: e.detail.clone() }
+    }
+}
+
+/// A company's audit log, newest first (at most 200 entries).
+#[derive(Serialize, ToSchema)]
+pub struct AuditList {
+    /// The entries.
+    pub items: Vec<AuditEntryOut>,
 }

@@ -16,11 +16,14 @@ use crate::auth::password;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{AdminTenant, JsonBody, QueryParams};
 use crate::state::AppState;
-use crate::wire::company::{AddressBody, CompanyIn, CompanyList, CompanyOut, CompanyPatch, CompanyQuery};
+use crate::wire::company::{AddressBody, AuditList, CompanyIn, CompanyList, CompanyOut, CompanyPatch, CompanyQuery};
 use crate::wire::product::page_limit;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(create_company, list_companies)).routes(routes!(get_company, patch_company))
+    OpenApiRouter::new()
+        .routes(routes!(create_company, list_companies))
+        .routes(routes!(get_company, patch_company))
+        .routes(routes!(company_audit))
 }
 
 /// Who acts through the admin API, for the audit log.
@@ -232,4 +235,20 @@ async fn patch_company(
         tracing::info!(tenant = %tenant.slug, company = %company.id, from = %current.status, to = %company.status, "company status changed");
     }
     Ok(Json((&company).into()))
+}
+
+/// Most audit entries returned at once.
+pub const AUDIT_LIMIT: i64 = 200;
+
+/// Who changed what in a company (status, profile, roles, users), newest first.
+#[utoipa::path(
+    get, path = "/companies/{id}/audit", tag = "admin",
+    params(("id" = String, Path, description = "Company id")),
+    responses((status = 200, body = AuditList), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("admin_token" = []))
+)]
+async fn company_audit(AdminTenant(tenant): AdminTenant, State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<AuditList>> {
+    let company = company(&state, &tenant, &id).await?;
+    let entries = state.store().company_audit(&tenant.id, &company.id, AUDIT_LIMIT).await?;
+    Ok(Json(AuditList { items: entries.iter().map(Into::into).collect() }))
 }

@@ -8,6 +8,7 @@ mod inventory;
 mod plugins;
 mod products;
 
+pub use companies::AUDIT_LIMIT;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::state::AppState;

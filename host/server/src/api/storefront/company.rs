@@ -18,7 +18,7 @@ use crate::auth::password;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{LaterJson, SignedIn};
 use crate::state::AppState;
-use crate::wire::company::{CompanyUserIn, CompanyUserList, CompanyUserOut, RoleIn, RoleList, RoleOut, RolePatch};
+use crate::wire::company::{AuditList, CompanyUserIn, CompanyUserList, CompanyUserOut, RoleIn, RoleList, RoleOut, RolePatch};
 
 /// Every protected storefront action (method, path, the permission it needs). The permission
 /// matrix test checks each one both ways, and fails for any `/store/v1/company` route missing
@@ -32,8 +32,12 @@ pub static PERMISSIONS: &[(&str, &str, &Resource)] = &[
     ("POST", "/store/v1/company/users", &COMPANY_USERS_EDIT),
 ];
 
+/// Storefront actions only the company admin may take, whatever a role allows.
+pub static ADMIN_ONLY: &[(&str, &str)] = &[("GET", "/store/v1/company/audit")];
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(audit))
         .routes(routes!(list_roles, create_role))
         .routes(routes!(update_role, delete_role))
         .routes(routes!(list_users, create_user))
@@ -44,6 +48,27 @@ impl SignedIn {
     fn actor(&self) -> String {
         format!("buyer:{}", self.buyer.id)
     }
+
+    /// `Ok` for the company admin; `company_admin_only` for anyone else.
+    fn require_admin(&self) -> ApiResult<()> {
+        if self.membership.is_admin {
+            Ok(())
+        } else {
+            Err(ApiError::new(StatusCode::FORBIDDEN, "company_admin_only", "only the company admin may do this"))
+        }
+    }
+}
+
+/// The company's audit log, newest first: who changed what. For the company admin.
+#[utoipa::path(
+    get, path = "/company/audit", tag = "storefront",
+    responses((status = 200, body = AuditList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "`company_admin_only`")),
+    security(("buyer_session" = []))
+)]
+async fn audit(me: SignedIn, State(state): State<AppState>) -> ApiResult<Json<AuditList>> {
+    me.require_admin()?;
+    let entries = state.store().company_audit(&me.tenant.id, &me.membership.company_id, crate::api::admin::AUDIT_LIMIT).await?;
+    Ok(Json(AuditList { items: entries.iter().map(Into::into).collect() }))
 }
 
 /// A role's permissions, checked against the tree; stored closed under ancestors.

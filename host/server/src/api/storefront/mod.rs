@@ -4,7 +4,7 @@ mod auth;
 mod categories;
 mod company;
 
-pub use company::PERMISSIONS;
+pub use company::{ADMIN_ONLY, PERMISSIONS};
 mod price;
 mod products;
 
