@@ -401,3 +401,34 @@ async fn the_audit_log_says_who_changed_what() {
     let (status, _) = send(server.admin(&acme, Method::GET, "/admin/v1/companies/cmp_none/audit")).await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn companies_register_themselves_unless_the_merchant_says_no() {
+    let server = TestServer::start().await;
+    let acme = server.tenant("acme").await;
+    let register = |body: serde_json::Value| server.store("acme", Method::POST, "/store/v1/companies").json(&body);
+
+    let (status, settings) = send(server.admin(&acme, Method::GET, "/admin/v1/settings")).await;
+    assert_eq!((status, settings["company_registration"].as_bool()), (200, Some(true)), "{settings}");
+    let (status, company) = send(register(bolt())).await;
+    assert_eq!((status, company["status"].as_str()), (201, Some("pending")), "{company}");
+    let (status, body) = send(register(bolt())).await;
+    assert_eq!((status, code(&body)), (409, "email_taken"), "{body}");
+    let mut merchant_only = bolt();
+    merchant_only["status"] = json!("active");
+    let (status, _) = send(register(merchant_only)).await;
+    assert_eq!(status, 422, "a registration cannot choose its status");
+    let (status, body) = login(&server, "acme", "ann@bolt.example", "correct horse 1").await;
+    assert_eq!((status, code(&body)), (403, "company_pending"), "{body}");
+    let (_, listed) = send(server.admin(&acme, Method::GET, "/admin/v1/companies?status=pending")).await;
+    assert_eq!(listed["items"][0]["id"], company["id"], "{listed}");
+    let (_, audit) = send(server.admin(&acme, Method::GET, &format!("/admin/v1/companies/{}/audit", company["id"].as_str().expect("id")))).await;
+    assert_eq!(audit["items"][0]["actor"], "storefront", "{audit}");
+
+    let (status, settings) = send(server.admin(&acme, Method::PATCH, "/admin/v1/settings").json(&json!({"company_registration": false}))).await;
+    assert_eq!((status, settings["company_registration"].as_bool()), (200, Some(false)), "{settings}");
+    let mut other = bolt();
+    other["admin"]["email"] = json!("otto@other.example");
+    let (status, body) = send(register(other)).await;
+    assert_eq!((status, code(&body)), (403, "registration_closed"), "{body}");
+}

@@ -136,6 +136,8 @@ async fn docs_page_and_openapi_work_offline() {
         "/store/v1/company/users",
         "/store/v1/company/audit",
         "/admin/v1/companies/{id}/audit",
+        "/admin/v1/settings",
+        "/store/v1/companies",
         "/operator/v1/plugins",
         "/operator/v1/tenants/{slug}/plugin-limits",
         "/admin/v1/plugins",

@@ -23,6 +23,7 @@ mod secrets;
 mod settings;
 mod sql;
 mod stock;
+mod tenant_settings;
 mod tenants;
 mod tokens;
 
@@ -45,6 +46,7 @@ pub use products::{ImportOutcome, ImportRow, KeepFields, Product, ProductFilter,
 pub use secrets::{Secret, hash_secret};
 pub use settings::Settings;
 pub use stock::Stock;
+pub use tenant_settings::TenantSettings;
 pub use tenants::{NewTenant, Tenant, TenantId, Tenants};
 pub use tokens::{AdminToken, AdminTokens};
 

@@ -1,6 +1,7 @@
 //! The HTTP API: one router per audience, assembled with the OpenAPI document they generate.
 
 pub(crate) mod admin;
+mod company_form;
 mod operator;
 mod packages;
 mod storefront;

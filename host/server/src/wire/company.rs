@@ -520,3 +520,60 @@ pub struct AuditList {
     /// The entries.
     pub items: Vec<AuditEntryOut>,
 }
+
+/// Body of `POST /store/v1/companies`: a company registering itself.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompanyRegistrationIn {
+    /// Display name, 1–100 characters.
+    #[schema(example = "Bolt Co")]
+    pub name: String,
+    /// The company's e-mail address.
+    #[schema(example = "office@bolt.example")]
+    pub email: String,
+    /// Registered legal name.
+    #[serde(default)]
+    pub legal_name: Option<String>,
+    /// VAT or tax id.
+    #[serde(default)]
+    pub vat_tax_id: Option<String>,
+    /// Reseller id.
+    #[serde(default)]
+    pub reseller_id: Option<String>,
+    /// Phone.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Legal address.
+    #[serde(default)]
+    pub address: Option<AddressBody>,
+    /// The person registering, who becomes the company admin.
+    pub admin: CompanyAdminIn,
+}
+
+/// A registered company, waiting for the merchant.
+#[derive(Serialize, ToSchema)]
+pub struct RegistrationOut {
+    /// Company id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// `pending` until the merchant approves it.
+    #[schema(example = "pending")]
+    pub status: String,
+}
+
+/// The merchant's switches (`GET` and `PATCH /admin/v1/settings`).
+#[derive(Serialize, ToSchema)]
+pub struct SettingsOut {
+    /// May buyers register companies on the storefront (they start `pending`).
+    pub company_registration: bool,
+}
+
+/// Body of `PATCH /admin/v1/settings`: absent fields stay as they are.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsPatch {
+    /// May buyers register companies on the storefront.
+    #[serde(default)]
+    pub company_registration: Option<bool>,
+}

@@ -4,19 +4,18 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use hanse_domain::company::profile::{parse_country, parse_optional_text};
-use hanse_domain::company::{CompanyStatus, Email, Password};
+use hanse_domain::company::{CompanyStatus, Email};
 use hanse_domain::tenant::parse_name;
 use hanse_domain::FieldErrors;
-use hanse_store::{Address, Company, CompanyChange, CompanyFilter, CompanyProfile, CompanySettings, NewBuyer, NewCompany, Tenant};
+use hanse_store::{Company, CompanyChange, CompanyFilter, CompanySettings, NewCompany, Tenant};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::password;
+use crate::api::company_form::{self, ProfileIn, address, text};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{AdminTenant, JsonBody, QueryParams};
 use crate::state::AppState;
-use crate::wire::company::{AddressBody, AuditList, CompanyIn, CompanyList, CompanyOut, CompanyPatch, CompanyQuery};
+use crate::wire::company::{AuditList, CompanyIn, CompanyList, CompanyOut, CompanyPatch, CompanyQuery};
 use crate::wire::product::page_limit;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -28,20 +27,6 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Who acts through the admin API, for the audit log.
 const MERCHANT: &str = "merchant";
-
-fn text(errors: &mut FieldErrors, field: &str, value: Option<&str>, max: usize) -> String {
-    errors.check(field, parse_optional_text(value.unwrap_or(""), max)).unwrap_or_default()
-}
-
-fn address(errors: &mut FieldErrors, body: &AddressBody) -> Address {
-    Address {
-        street: text(errors, "address.street", Some(&body.street), 200),
-        city: text(errors, "address.city", Some(&body.city), 100),
-        region: text(errors, "address.region", Some(&body.region), 100),
-        postcode: text(errors, "address.postcode", Some(&body.postcode), 20),
-        country: errors.check("address.country", parse_country(&body.country)).unwrap_or_default(),
-    }
-}
 
 /// A customer group id must name one of the tenant's groups.
 async fn check_group(state: &AppState, tenant: &Tenant, errors: &mut FieldErrors, id: Option<&str>) -> ApiResult<()> {
@@ -68,17 +53,18 @@ async fn create_company(
     JsonBody(body): JsonBody<CompanyIn>,
 ) -> ApiResult<(StatusCode, Json<CompanyOut>)> {
     let mut errors = FieldErrors::new();
-    let name = errors.check("name", parse_name(&body.name, 100));
-    let email = errors.check("email", Email::parse(&body.email));
-    let profile = CompanyProfile {
-        name: name.unwrap_or_default(),
-        email: email.map(|e| e.to_string()).unwrap_or_default(),
-        legal_name: text(&mut errors, "legal_name", body.legal_name.as_deref(), 200),
-        vat_tax_id: text(&mut errors, "vat_tax_id", body.vat_tax_id.as_deref(), 40),
-        reseller_id: text(&mut errors, "reseller_id", body.reseller_id.as_deref(), 40),
-        phone: text(&mut errors, "phone", body.phone.as_deref(), 40),
-        address: address(&mut errors, &body.address.clone().unwrap_or_default()),
-    };
+    let profile = company_form::profile(
+        &mut errors,
+        ProfileIn {
+            name: &body.name,
+            email: &body.email,
+            legal_name: body.legal_name.as_deref(),
+            vat_tax_id: body.vat_tax_id.as_deref(),
+            reseller_id: body.reseller_id.as_deref(),
+            phone: body.phone.as_deref(),
+            address: body.address.as_ref(),
+        },
+    );
     let settings = CompanySettings {
         sales_rep: text(&mut errors, "sales_rep", body.sales_rep.as_deref(), 200),
         customer_group_id: body.customer_group_id.clone(),
@@ -97,21 +83,8 @@ async fn create_company(
             CompanyStatus::Pending
         }
     };
-    let admin_email = errors.check("admin.email", Email::parse(&body.admin.email));
-    let admin_password = errors.check("admin.password", Password::parse(&body.admin.password));
-    let first_name = errors.check("admin.first_name", parse_name(&body.admin.first_name, 100));
-    let last_name = errors.check("admin.last_name", parse_name(&body.admin.last_name, 100));
-    let job_title = text(&mut errors, "admin.job_title", body.admin.job_title.as_deref(), 100);
-    let phone = text(&mut errors, "admin.phone", body.admin.phone.as_deref(), 40);
     check_group(&state, &tenant, &mut errors, settings.customer_group_id.as_deref()).await?;
-    let (Some(admin_email), Some(admin_password), Some(first_name), Some(last_name)) = (admin_email, admin_password, first_name, last_name)
-    else {
-        return Err(errors.into());
-    };
-    if !errors.is_empty() {
-        return Err(errors.into());
-    }
-    let admin = NewBuyer { email: admin_email, password_hash: password::hash(&admin_password).await?, first_name, last_name, job_title, phone };
+    let admin = company_form::admin(errors, &body.admin).await?;
     let company = state.store().companies(&tenant.id).create(&NewCompany { profile, settings, status, admin }, MERCHANT).await?;
     tracing::info!(tenant = %tenant.slug, company = %company.id, "company created");
     Ok((StatusCode::CREATED, Json((&company).into())))

@@ -7,6 +7,7 @@ mod import;
 mod inventory;
 mod plugins;
 mod products;
+mod settings;
 
 pub use companies::AUDIT_LIMIT;
 use utoipa_axum::router::OpenApiRouter;
@@ -23,4 +24,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(plugins::router())
         .merge(customer_groups::router())
         .merge(companies::router())
+        .merge(settings::router())
 }

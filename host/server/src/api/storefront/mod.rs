@@ -7,6 +7,7 @@ mod company;
 pub use company::{ADMIN_ONLY, PERMISSIONS};
 mod price;
 mod products;
+mod registration;
 
 use utoipa_axum::router::OpenApiRouter;
 
@@ -14,5 +15,5 @@ use crate::state::AppState;
 
 /// Routes under `/store/v1`.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().merge(products::router()).merge(categories::router()).merge(price::router()).merge(auth::router()).merge(company::router())
+    OpenApiRouter::new().merge(products::router()).merge(categories::router()).merge(price::router()).merge(auth::router()).merge(company::router()).merge(registration::router())
 }
