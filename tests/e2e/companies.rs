@@ -432,3 +432,25 @@ async fn companies_register_themselves_unless_the_merchant_says_no() {
     let (status, body) = send(register(other)).await;
     assert_eq!((status, code(&body)), (403, "registration_closed"), "{body}");
 }
+
+#[tokio::test]
+async fn repeated_wrong_passwords_lock_the_account_for_a_while() {
+    let server = TestServer::start().await;
+    let acme = server.tenant("acme").await;
+    for (name, email) in [("Bolt Co", "ann@bolt.example"), ("Nut Co", "nina@nut.example")] {
+        let mut body = bolt();
+        body["name"] = json!(name);
+        body["admin"]["email"] = json!(email);
+        body["status"] = json!("active");
+        send(server.admin(&acme, Method::POST, "/admin/v1/companies").json(&body)).await;
+    }
+    for _ in 0..5 {
+        let (status, _) = login(&server, "acme", "ann@bolt.example", "wrong horse 1").await;
+        assert_eq!(status, 401);
+    }
+    let (status, body) = login(&server, "acme", "ANN@bolt.example", "correct horse 1").await;
+    assert_eq!((status, code(&body)), (429, "too_many_attempts"), "even the right password waits: {body}");
+    assert!(body["error"]["details"]["retry_after_seconds"].as_u64().is_some_and(|s| s > 800), "{body}");
+    let (status, _) = login(&server, "acme", "nina@nut.example", "correct horse 1").await;
+    assert_eq!(status, 200, "other accounts are not affected");
+}

@@ -24,23 +24,38 @@ fn bad_credentials() -> ApiError {
 
 /// Log in. Users of a pending or rejected company, and inactive users, are refused
 /// (`company_pending`, `company_rejected`, `user_inactive`); users of a blocked company may log
-/// in and browse.
+/// in and browse. After 5 wrong passwords for an account within 15 minutes, its logins are
+/// refused (`too_many_attempts`) until the oldest failure is 15 minutes old.
 #[utoipa::path(
     post, path = "/auth/login", tag = "storefront",
     params(("X-Tenant" = Option<String>, Header, description = "Tenant slug; else the host name decides")),
     request_body = LoginIn,
     responses((status = 200, body = SessionOut), (status = 401, body = ErrorBody, description = "`invalid_credentials`"),
-        (status = 403, body = ErrorBody, description = "`company_pending`, `company_rejected`, `user_inactive`"), (status = 422, body = ErrorBody)),
+        (status = 403, body = ErrorBody, description = "`company_pending`, `company_rejected`, `user_inactive`"), (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody, description = "`too_many_attempts`")),
 )]
 async fn login(StoreTenant(tenant): StoreTenant, State(state): State<AppState>, JsonBody(body): JsonBody<LoginIn>) -> ApiResult<Json<SessionOut>> {
     let buyers = state.store().buyers(&tenant.id);
-    let buyer = match Email::parse(&body.email) {
-        Ok(email) => buyers.by_email(&email).await?,
-        Err(_) => None,
+    let email = Email::parse(&body.email).ok();
+    let account = email.as_ref().map_or_else(|| body.email.trim().to_lowercase(), |e| e.to_string());
+    let throttle = state.login_throttle();
+    if let Some(wait) = throttle.blocked(tenant.id.as_str(), &account) {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            format!("too many failed logins for this account; try again in {} minutes", wait.as_secs().div_ceil(60)),
+        )
+        .with_details(serde_json::json!({ "retry_after_seconds": wait.as_secs().max(1) })));
+    }
+    let buyer = match &email {
+        Some(email) => buyers.by_email(email).await?,
+        None => None,
     };
     if !password::verify(&body.password, buyer.as_ref().map(|b| b.password_hash.as_str())).await? {
+        throttle.failed(tenant.id.as_str(), &account);
         return Err(bad_credentials());
     }
+    throttle.succeeded(tenant.id.as_str(), &account);
     let Some(buyer) = buyer else {
         return Err(bad_credentials());
     };
