@@ -454,3 +454,67 @@ async fn repeated_wrong_passwords_lock_the_account_for_a_while() {
     let (status, _) = login(&server, "acme", "nina@nut.example", "correct horse 1").await;
     assert_eq!(status, 200, "other accounts are not affected");
 }
+
+/// The password reset messages queued for `email`, newest first, as a delivery worker reads
+/// them from the outbox.
+async fn reset_tokens(server: &TestServer, slug: &str, email: &str) -> Vec<String> {
+    let store = hanse_store::Store::connect(&hanse_store::ConnectOptions::new(server.database_url.clone())).await.expect("store");
+    let tenant = store.tenants().get_by_slug(&hanse_domain::tenant::TenantSlug::parse(slug).expect("slug")).await.expect("read").expect("tenant");
+    let messages = store.outbox(&tenant.id, 100).await.expect("outbox");
+    store.close().await;
+    messages
+        .into_iter()
+        .filter(|m| m.topic == "buyer.password_reset" && m.recipient == email)
+        .filter_map(|m| m.payload["token"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn buyers_change_and_reset_their_passwords() {
+    let server = TestServer::start().await;
+    let acme = server.tenant("acme").await;
+    let mut body = bolt();
+    body["status"] = json!("active");
+    send(server.admin(&acme, Method::POST, "/admin/v1/companies").json(&body)).await;
+    let (_, first) = login(&server, "acme", "ann@bolt.example", "correct horse 1").await;
+    let first = first["token"].as_str().expect("token").to_owned();
+    let (_, second) = login(&server, "acme", "ann@bolt.example", "correct horse 1").await;
+    let second = second["token"].as_str().expect("token").to_owned();
+    let change = |token: &str, body: serde_json::Value| server.store("acme", Method::POST, "/store/v1/me/password").bearer_auth(token).json(&body);
+
+    // Change: the current password must be right, the new one long enough; other sessions end.
+    let (status, body) = send(change(&first, json!({"current_password": "wrong horse 1", "new_password": "better horse 22"}))).await;
+    assert_eq!((status, body["error"]["details"]["fields"]["current_password"].is_string()), (422, true), "{body}");
+    let (status, body) = send(change(&first, json!({"current_password": "correct horse 1", "new_password": "short"}))).await;
+    assert_eq!((status, body["error"]["details"]["fields"]["new_password"].is_string()), (422, true), "{body}");
+    let (status, _) = send(change(&first, json!({"current_password": "correct horse 1", "new_password": "better horse 22"}))).await;
+    assert_eq!(status, 204);
+    assert_eq!(send(me(&server, "acme", &first)).await.0, 200, "the session that changed it goes on");
+    assert_eq!(send(me(&server, "acme", &second)).await.0, 401, "the others end");
+    assert_eq!(login(&server, "acme", "ann@bolt.example", "correct horse 1").await.0, 401);
+    assert_eq!(login(&server, "acme", "ann@bolt.example", "better horse 22").await.0, 200);
+
+    // Reset: the same answer for unknown addresses; the token is queued, works once, ends sessions.
+    let reset = |email: &str| server.store("acme", Method::POST, "/store/v1/auth/password-reset").json(&json!({"email": email}));
+    assert_eq!(send(reset("nobody@bolt.example")).await.0, 202);
+    assert_eq!(send(reset("ann@bolt.example")).await.0, 202);
+    let tokens = reset_tokens(&server, "acme", "ann@bolt.example").await;
+    assert_eq!(tokens.len(), 1, "{tokens:?}");
+    assert!(reset_tokens(&server, "acme", "nobody@bolt.example").await.is_empty());
+    let confirm = |token: &str, password: &str| {
+        server.store("acme", Method::POST, "/store/v1/auth/password-reset/confirm").json(&json!({"token": token, "new_password": password}))
+    };
+    let (status, body) = send(confirm("hpr_forged", "reset horse 333")).await;
+    assert_eq!((status, code(&body)), (400, "invalid_reset_token"), "{body}");
+    assert_eq!(send(confirm(&tokens[0], "reset horse 333")).await.0, 204);
+    let (status, body) = send(confirm(&tokens[0], "again horse 4444")).await;
+    assert_eq!((status, code(&body)), (400, "invalid_reset_token"), "single use: {body}");
+    assert_eq!(send(me(&server, "acme", &first)).await.0, 401, "a reset ends every session");
+    assert_eq!(login(&server, "acme", "ann@bolt.example", "reset horse 333").await.0, 200);
+    // A token is no good in another tenant.
+    server.tenant("beta").await;
+    send(reset("ann@bolt.example")).await;
+    let token = reset_tokens(&server, "acme", "ann@bolt.example").await.remove(0);
+    let (status, _) = send(server.store("beta", Method::POST, "/store/v1/auth/password-reset/confirm").json(&json!({"token": token, "new_password": "beta horse 55555"}))).await;
+    assert_eq!(status, 400);
+}

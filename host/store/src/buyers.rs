@@ -163,6 +163,81 @@ impl Buyers<'_> {
     }
 }
 
+impl Buyers<'_> {
+    /// Sets a new password hash and ends every session of the buyer except `keep` (the token
+    /// of the session that changed it, if any).
+    pub async fn set_password(&self, buyer_id: &str, password_hash: &str, keep: Option<&str>) -> Result<()> {
+        let mut tx = self.store.begin_write().await?;
+        set_password(&mut tx, self.tenant, buyer_id, password_hash, keep).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Makes a single-use reset token for `buyer`, valid for `ttl_millis`, and queues it to the
+    /// buyer's address through the outbox in the same transaction.
+    pub async fn start_password_reset(&self, buyer: &Buyer, ttl_millis: i64) -> Result<()> {
+        let secret = Secret::generate("hpr_");
+        let at = now().millis();
+        let mut tx = self.store.begin_write().await?;
+        sqlx::query("INSERT INTO password_resets (token_hash, tenant_id, buyer_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(hash_secret(secret.expose()))
+            .bind(self.tenant.as_str())
+            .bind(&buyer.id)
+            .bind(at)
+            .bind(at + ttl_millis)
+            .execute(&mut *tx)
+            .await?;
+        let payload = serde_json::json!({"token": secret.expose(), "expires_at": Timestamp::from_millis(at + ttl_millis).to_string(), "first_name": buyer.first_name});
+        crate::outbox::enqueue(&mut tx, self.tenant, "buyer.password_reset", &buyer.email, &payload).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Uses a reset token: sets the new password hash and ends every session of the buyer.
+    /// A token that is unknown, used, expired or another tenant's is refused
+    /// (`invalid_reset_token`).
+    pub async fn finish_password_reset(&self, token: &str, password_hash: &str) -> Result<()> {
+        let mut tx = self.store.begin_write().await?;
+        let at = now().millis();
+        let buyer_id: Option<String> = sqlx::query_scalar(
+            "UPDATE password_resets SET used_at = $3 WHERE token_hash = $1 AND tenant_id = $2 AND used_at IS NULL AND expires_at > $3
+             RETURNING buyer_id",
+        )
+        .bind(hash_secret(token))
+        .bind(self.tenant.as_str())
+        .bind(at)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(buyer_id) = buyer_id else {
+            return Err(StoreError::Refused("invalid_reset_token", "the reset link is unknown, used or expired; ask for a new one".into()));
+        };
+        set_password(&mut tx, self.tenant, &buyer_id, password_hash, None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+async fn set_password(conn: &mut sqlx::AnyConnection, tenant: &TenantId, buyer_id: &str, password_hash: &str, keep: Option<&str>) -> Result<()> {
+    let at = now().millis();
+    sqlx::query("UPDATE buyers SET password_hash = $3, updated_at = $4 WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant.as_str())
+        .bind(buyer_id)
+        .bind(password_hash)
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "UPDATE buyer_sessions SET revoked_at = $3 WHERE tenant_id = $1 AND buyer_id = $2 AND revoked_at IS NULL AND token_hash <> $4",
+    )
+    .bind(tenant.as_str())
+    .bind(buyer_id)
+    .bind(at)
+    .bind(keep.map(hash_secret).unwrap_or_default())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 fn buyer_from_row(row: &AnyRow) -> Result<Buyer> {
     Ok(Buyer {
         id: row.try_get("id")?,

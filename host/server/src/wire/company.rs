@@ -577,3 +577,32 @@ pub struct SettingsPatch {
     #[serde(default)]
     pub company_registration: Option<bool>,
 }
+
+/// Body of `POST /store/v1/me/password`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChangeIn {
+    /// The password now.
+    pub current_password: String,
+    /// The new one, at least 10 characters.
+    pub new_password: String,
+}
+
+/// Body of `POST /store/v1/auth/password-reset`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetIn {
+    /// The account's e-mail address.
+    #[schema(example = "ann@bolt.example")]
+    pub email: String,
+}
+
+/// Body of `POST /store/v1/auth/password-reset/confirm`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetConfirmIn {
+    /// The token from the reset message.
+    pub token: String,
+    /// The new password, at least 10 characters.
+    pub new_password: String,
+}

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use hanse_domain::company::Email;
+use hanse_domain::company::{Email, Password};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -12,10 +12,16 @@ use crate::auth::session::{SESSION_TTL_MILLIS, choose};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{JsonBody, SignedIn, StoreTenant};
 use crate::state::AppState;
-use crate::wire::company::{LoginIn, MeOut, SessionOut};
+use crate::wire::company::{LoginIn, MeOut, PasswordChangeIn, PasswordResetConfirmIn, PasswordResetIn, SessionOut};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(login)).routes(routes!(logout)).routes(routes!(me))
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+        .routes(routes!(change_password))
+        .routes(routes!(request_reset))
+        .routes(routes!(confirm_reset))
 }
 
 fn bad_credentials() -> ApiError {
@@ -95,4 +101,60 @@ async fn me(signed_in: SignedIn) -> ApiResult<Json<MeOut>> {
         permissions: permissions.ids().into_iter().map(str::to_owned).collect(),
         companies: memberships.iter().map(Into::into).collect(),
     }))
+}
+
+/// How long a password reset token works.
+pub const RESET_TTL_MILLIS: i64 = 60 * 60 * 1000;
+
+/// Change the signed-in buyer's password. Every other session of the buyer ends.
+#[utoipa::path(
+    post, path = "/me/password", tag = "storefront",
+    request_body = PasswordChangeIn,
+    responses((status = 204, description = "Changed"), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("buyer_session" = []))
+)]
+async fn change_password(me: SignedIn, State(state): State<AppState>, JsonBody(body): JsonBody<PasswordChangeIn>) -> ApiResult<StatusCode> {
+    let new = Password::parse(&body.new_password).map_err(|e| ApiError::invalid_field("new_password", e))?;
+    if !password::verify(&body.current_password, Some(&me.buyer.password_hash)).await? {
+        return Err(ApiError::invalid_field("current_password", "is not your password"));
+    }
+    let hash = password::hash(&new).await?;
+    state.store().buyers(&me.tenant.id).set_password(&me.buyer.id, &hash, Some(&me.token)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Ask for a password reset. If the address has an account, a single-use token valid for an
+/// hour is queued to it; the answer is the same either way, so it tells nobody which
+/// addresses have accounts.
+#[utoipa::path(
+    post, path = "/auth/password-reset", tag = "storefront",
+    params(("X-Tenant" = Option<String>, Header, description = "Tenant slug; else the host name decides")),
+    request_body = PasswordResetIn,
+    responses((status = 202, description = "Queued if the account exists"), (status = 422, body = ErrorBody)),
+)]
+async fn request_reset(StoreTenant(tenant): StoreTenant, State(state): State<AppState>, JsonBody(body): JsonBody<PasswordResetIn>) -> ApiResult<StatusCode> {
+    let email = Email::parse(&body.email).map_err(|e| ApiError::invalid_field("email", e))?;
+    let buyers = state.store().buyers(&tenant.id);
+    if let Some(buyer) = buyers.by_email(&email).await? {
+        buyers.start_password_reset(&buyer, RESET_TTL_MILLIS).await?;
+    }
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// Set a new password with a reset token. The token works once; every session of the buyer
+/// ends.
+#[utoipa::path(
+    post, path = "/auth/password-reset/confirm", tag = "storefront",
+    params(("X-Tenant" = Option<String>, Header, description = "Tenant slug; else the host name decides")),
+    request_body = PasswordResetConfirmIn,
+    responses((status = 204, description = "Changed"), (status = 400, body = ErrorBody, description = "`invalid_reset_token`"), (status = 422, body = ErrorBody)),
+)]
+async fn confirm_reset(StoreTenant(tenant): StoreTenant, State(state): State<AppState>, JsonBody(body): JsonBody<PasswordResetConfirmIn>) -> ApiResult<StatusCode> {
+    let new = Password::parse(&body.new_password).map_err(|e| ApiError::invalid_field("new_password", e))?;
+    let hash = password::hash(&new).await?;
+    state.store().buyers(&tenant.id).finish_password_reset(body.token.trim(), &hash).await.map_err(|e| match e {
+        hanse_store::StoreError::Refused(code @ "invalid_reset_token", message) => ApiError::new(StatusCode::BAD_REQUEST, code, message),
+        other => other.into(),
+    })?;
+    Ok(StatusCode::NO_CONTENT)
 }
