@@ -518,3 +518,68 @@ async fn buyers_change_and_reset_their_passwords() {
     let (status, _) = send(server.store("beta", Method::POST, "/store/v1/auth/password-reset/confirm").json(&json!({"token": token, "new_password": "beta horse 55555"}))).await;
     assert_eq!(status, 400);
 }
+
+#[tokio::test]
+async fn the_org_chart_holds_teams_and_users_and_refuses_cycles() {
+    let server = TestServer::start().await;
+    let acme = server.tenant("acme").await;
+    let mut body = bolt();
+    body["status"] = json!("active");
+    send(server.admin(&acme, Method::POST, "/admin/v1/companies").json(&body)).await;
+    let (_, session) = login(&server, "acme", "ann@bolt.example", "correct horse 1").await;
+    let ann = session["token"].as_str().expect("token").to_owned();
+    let call = |method: Method, path: &str| server.store("acme", method, path).bearer_auth(&ann);
+    let (_, roles) = send(call(Method::GET, "/store/v1/company/roles")).await;
+    let role = roles["items"][0]["id"].clone();
+    for (first, email) in [("Bob", "bob@bolt.example"), ("Carl", "carl@bolt.example")] {
+        let (status, user) = send(call(Method::POST, "/store/v1/company/users")
+            .json(&json!({"email": email, "password": "another horse 2", "first_name": first, "last_name": "Ray", "role_id": role}))).await;
+        assert_eq!(status, 201, "{user}");
+    }
+    let (status, team) = send(call(Method::POST, "/store/v1/company/teams").json(&json!({"name": "Purchasing", "description": "Buys bolts"}))).await;
+    assert_eq!(status, 201, "{team}");
+    let team_id = team["id"].as_str().expect("id").to_owned();
+    let (_, chart) = send(call(Method::GET, "/store/v1/company/structure")).await;
+    let node_of = |chart: &serde_json::Value, name: &str| -> String {
+        fn find(node: &serde_json::Value, name: &str) -> Option<String> {
+            if node["name"] == name {
+                return node["id"].as_str().map(str::to_owned);
+            }
+            node["children"].as_array()?.iter().find_map(|c| find(c, name))
+        }
+        find(chart, name).expect("node")
+    };
+    let (bob, carl, root) = (node_of(&chart, "Bob Ray"), node_of(&chart, "Carl Ray"), chart["id"].as_str().expect("root").to_owned());
+    let mv = |node: &str, parent: &str| call(Method::POST, &format!("/store/v1/company/structure/{node}/move")).json(&json!({"parent_id": parent}));
+
+    // Bob into the team, Carl under Bob.
+    assert_eq!(send(mv(&bob, &team_id)).await.0, 204);
+    assert_eq!(send(mv(&carl, &bob)).await.0, 204);
+    let (_, chart) = send(call(Method::GET, "/store/v1/company/structure")).await;
+    assert_eq!(chart["name"], "Ann Lee", "{chart}");
+    let purchasing = chart["children"].as_array().expect("children").iter().find(|c| c["type"] == "team").expect("team").clone();
+    assert_eq!(purchasing["description"], "Buys bolts");
+    assert_eq!(purchasing["children"][0]["name"], "Bob Ray", "{chart}");
+    assert_eq!(purchasing["children"][0]["children"][0]["name"], "Carl Ray", "{chart}");
+
+    // No cycles, the admin stays on top, parents must be in the chart, non-empty teams stay.
+    let (status, body) = send(mv(&team_id, &carl)).await;
+    assert_eq!((status, code(&body)), (409, "invalid_move"), "{body}");
+    let (status, body) = send(mv(&root, &team_id)).await;
+    assert_eq!((status, code(&body)), (409, "invalid_move"), "{body}");
+    let (status, body) = send(mv(&bob, "nod_elsewhere")).await;
+    assert_eq!((status, code(&body)), (409, "unknown_parent"), "{body}");
+    let (status, body) = send(call(Method::DELETE, &format!("/store/v1/company/teams/{team_id}"))).await;
+    assert_eq!((status, code(&body)), (409, "team_not_empty"), "{body}");
+    let (status, body) = send(call(Method::DELETE, &format!("/store/v1/company/teams/{bob}"))).await;
+    assert_eq!((status, code(&body)), (404, "team_not_found"), "a user is no team: {body}");
+
+    // Bob leaves with Carl under him; the team can go.
+    assert_eq!(send(mv(&bob, &root)).await.0, 204);
+    let (_, chart) = send(call(Method::GET, "/store/v1/company/structure")).await;
+    let bob_node = chart["children"].as_array().expect("children").iter().find(|c| c["name"] == "Bob Ray").expect("bob").clone();
+    assert_eq!(bob_node["children"][0]["name"], "Carl Ray", "{chart}");
+    let (status, _) = send(call(Method::PATCH, &format!("/store/v1/company/teams/{team_id}")).json(&json!({"name": "Sourcing"}))).await;
+    assert_eq!(status, 204);
+    assert_eq!(send(call(Method::DELETE, &format!("/store/v1/company/teams/{team_id}"))).await.0, 204);
+}

@@ -71,6 +71,8 @@ impl ApiError {
             "company" => "company_not_found",
             "role" => "role_not_found",
             "user" => "user_not_found",
+            "team" => "team_not_found",
+            "node" => "node_not_found",
             _ => "not_found",
         };
         Self::new(StatusCode::NOT_FOUND, code, format!("{resource} not found"))

@@ -371,3 +371,27 @@ async fn buyer_sessions_end_when_they_expire_or_are_revoked() {
     assert_eq!(buyers.session(live.expose()).await.unwrap(), None, "revoked");
     assert!(matches!(buyers.revoke_session(live.expose()).await, Err(StoreError::NotFound(_))));
 }
+
+#[tokio::test]
+async fn subordinates_are_all_descendants_and_managers_all_ancestor_users() {
+    let store = fresh_store().await;
+    let acme = tenant(&store, "acme").await;
+    let company = store.companies(&acme.id).create(&new_company("Bolt", "ann@bolt.example"), "merchant").await.unwrap();
+    let role = store.company_roles(&acme.id, &company.id).list().await.unwrap().remove(0);
+    let users = store.company_users(&acme.id, &company.id);
+    let mut user = new_company("x", "bob@bolt.example").admin;
+    let bob = users.create(&user, &role.id, "test").await.unwrap();
+    user.email = hanse_domain::company::Email::parse("carl@bolt.example").unwrap();
+    let carl = users.create(&user, &role.id, "test").await.unwrap();
+    let chart = store.company_structure(&acme.id, &company.id);
+    let team = chart.create_team("Purchasing", "", None, "test").await.unwrap();
+    chart.move_node(&bob.node_id, &team, "test").await.unwrap();
+    chart.move_node(&carl.node_id, &bob.node_id, "test").await.unwrap();
+
+    assert_eq!(chart.subordinates(&company.admin_buyer_id).await.unwrap(), [bob.id.clone(), carl.id.clone()]);
+    assert_eq!(chart.subordinates(&bob.id).await.unwrap(), [carl.id.clone()]);
+    assert!(chart.subordinates(&carl.id).await.unwrap().is_empty());
+    assert_eq!(chart.managers(&carl.id).await.unwrap(), [bob.id.clone(), company.admin_buyer_id.clone()], "the team in between is no manager");
+    assert!(chart.managers(&company.admin_buyer_id).await.unwrap().is_empty());
+    assert!(matches!(chart.move_node(&team, &carl.node_id, "test").await, Err(StoreError::Refused("invalid_move", _))));
+}

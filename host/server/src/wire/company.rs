@@ -606,3 +606,70 @@ pub struct PasswordResetConfirmIn {
     /// The new password, at least 10 characters.
     pub new_password: String,
 }
+
+/// A node of the company's org chart, with the nodes below it.
+#[derive(Serialize, ToSchema)]
+pub struct StructureOut {
+    /// Node id.
+    pub id: String,
+    /// `user` or `team`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The team's name, or the user's.
+    pub name: String,
+    /// A team's description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// A user's buyer id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// The nodes below, in order.
+    #[schema(no_recursion)]
+    pub children: Vec<StructureOut>,
+}
+
+/// Body of `POST /store/v1/company/teams`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TeamIn {
+    /// 1–100 characters.
+    #[schema(example = "Purchasing")]
+    pub name: String,
+    /// What the team does.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The node to put it under; the company admin when absent.
+    #[serde(default)]
+    pub parent_id: Option<String>,
+}
+
+/// Body of `PATCH /store/v1/company/teams/{id}`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TeamPatch {
+    /// New name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// New description.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// A team, as created.
+#[derive(Serialize, ToSchema)]
+pub struct TeamOut {
+    /// Node id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+}
+
+/// Body of `POST /store/v1/company/structure/{id}/move`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveIn {
+    /// The node to move under.
+    pub parent_id: String,
+}

@@ -10,7 +10,7 @@ use hanse_domain::company::permission::{COMPANY_ROLES_EDIT, COMPANY_ROLES_VIEW, 
 use hanse_domain::company::profile::parse_optional_text;
 use hanse_domain::company::{Email, Password, Permissions, Resource};
 use hanse_domain::tenant::parse_name;
-use hanse_store::NewBuyer;
+use hanse_store::{NewBuyer, NodeKind, StructureNode};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -18,7 +18,7 @@ use crate::auth::password;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{LaterJson, SignedIn};
 use crate::state::AppState;
-use crate::wire::company::{AuditList, CompanyUserIn, CompanyUserList, CompanyUserOut, RoleIn, RoleList, RoleOut, RolePatch};
+use crate::wire::company::{AuditList, MoveIn, StructureOut, TeamIn, TeamOut, TeamPatch, CompanyUserIn, CompanyUserList, CompanyUserOut, RoleIn, RoleList, RoleOut, RolePatch};
 
 /// Every protected storefront action (method, path, the permission it needs). The permission
 /// matrix test checks each one both ways, and fails for any `/store/v1/company` route missing
@@ -30,6 +30,11 @@ pub static PERMISSIONS: &[(&str, &str, &Resource)] = &[
     ("DELETE", "/store/v1/company/roles/{id}", &COMPANY_ROLES_EDIT),
     ("GET", "/store/v1/company/users", &COMPANY_USERS_VIEW),
     ("POST", "/store/v1/company/users", &COMPANY_USERS_EDIT),
+    ("GET", "/store/v1/company/structure", &COMPANY_USERS_VIEW),
+    ("POST", "/store/v1/company/teams", &COMPANY_USERS_EDIT),
+    ("PATCH", "/store/v1/company/teams/{id}", &COMPANY_USERS_EDIT),
+    ("DELETE", "/store/v1/company/teams/{id}", &COMPANY_USERS_EDIT),
+    ("POST", "/store/v1/company/structure/{id}/move", &COMPANY_USERS_EDIT),
 ];
 
 /// Storefront actions only the company admin may take, whatever a role allows.
@@ -41,6 +46,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_roles, create_role))
         .routes(routes!(update_role, delete_role))
         .routes(routes!(list_users, create_user))
+        .routes(routes!(structure))
+        .routes(routes!(create_team))
+        .routes(routes!(update_team, delete_team))
+        .routes(routes!(move_node))
 }
 
 impl SignedIn {
@@ -196,4 +205,111 @@ async fn create_user(me: SignedIn, State(state): State<AppState>, body: LaterJso
         other => other.into(),
     })?;
     Ok((StatusCode::CREATED, Json((&user).into())))
+}
+
+/// The company's org chart: teams and users in one tree under the company admin.
+#[utoipa::path(
+    get, path = "/company/structure", tag = "storefront",
+    responses((status = 200, body = StructureOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("buyer_session" = []))
+)]
+async fn structure(me: SignedIn, State(state): State<AppState>) -> ApiResult<Json<StructureOut>> {
+    me.permissions.check(&COMPANY_USERS_VIEW)?;
+    let nodes = state.store().company_structure(&me.tenant.id, &me.membership.company_id).nodes().await?;
+    let root = nodes.iter().find(|n| n.parent_id.is_none()).ok_or_else(|| ApiError::internal("a company without a chart root"))?;
+    Ok(Json(tree(root, &nodes)))
+}
+
+fn tree(node: &StructureNode, nodes: &[StructureNode]) -> StructureOut {
+    let children = nodes.iter().filter(|n| n.parent_id.as_deref() == Some(node.id.as_str())).map(|child| tree(child, nodes)).collect();
+    match &node.kind {
+        NodeKind::Team { name, description } => {
+            StructureOut { id: node.id.clone(), kind: "team".into(), name: name.clone(), description: Some(description.clone()), user_id: None, children }
+        }
+        NodeKind::User { buyer_id, name } => {
+            StructureOut { id: node.id.clone(), kind: "user".into(), name: name.clone(), description: None, user_id: Some(buyer_id.clone()), children }
+        }
+    }
+}
+
+/// Add a team to the chart (under the company admin unless `parent_id` says otherwise).
+#[utoipa::path(
+    post, path = "/company/teams", tag = "storefront",
+    request_body = TeamIn,
+    responses((status = 201, body = TeamOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("buyer_session" = []))
+)]
+async fn create_team(me: SignedIn, State(state): State<AppState>, body: LaterJson) -> ApiResult<(StatusCode, Json<TeamOut>)> {
+    me.permissions.check(&COMPANY_USERS_EDIT)?;
+    let body: TeamIn = body.parse()?;
+    let mut errors = FieldErrors::new();
+    let name = errors.check("name", parse_name(&body.name, 100));
+    let description = errors.check("description", parse_optional_text(body.description.as_deref().unwrap_or(""), 500)).unwrap_or_default();
+    let Some(name) = name.filter(|_| errors.is_empty()) else {
+        return Err(errors.into());
+    };
+    let id = state
+        .store()
+        .company_structure(&me.tenant.id, &me.membership.company_id)
+        .create_team(&name, &description, body.parent_id.as_deref(), &me.actor())
+        .await?;
+    Ok((StatusCode::CREATED, Json(TeamOut { id, name, description })))
+}
+
+/// Rename a team or change its description.
+#[utoipa::path(
+    patch, path = "/company/teams/{id}", tag = "storefront",
+    params(("id" = String, Path, description = "Team node id")),
+    request_body = TeamPatch,
+    responses((status = 204, description = "Changed"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("buyer_session" = []))
+)]
+async fn update_team(me: SignedIn, State(state): State<AppState>, Path(id): Path<String>, body: LaterJson) -> ApiResult<StatusCode> {
+    me.permissions.check(&COMPANY_USERS_EDIT)?;
+    let body: TeamPatch = body.parse()?;
+    let mut errors = FieldErrors::new();
+    let name = body.name.as_deref().map(|n| errors.check("name", parse_name(n, 100))).flatten();
+    let description = body.description.as_deref().map(|d| errors.check("description", parse_optional_text(d, 500))).flatten();
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    state
+        .store()
+        .company_structure(&me.tenant.id, &me.membership.company_id)
+        .update_team(&id, name.as_deref(), description.as_deref(), &me.actor())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Delete an empty team (`team_not_empty` otherwise).
+#[utoipa::path(
+    delete, path = "/company/teams/{id}", tag = "storefront",
+    params(("id" = String, Path, description = "Team node id")),
+    responses((status = 204, description = "Deleted"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)),
+    security(("buyer_session" = []))
+)]
+async fn delete_team(me: SignedIn, State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    me.permissions.check(&COMPANY_USERS_EDIT)?;
+    state.store().company_structure(&me.tenant.id, &me.membership.company_id).delete_team(&id, &me.actor()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Move a user or team, with everything below it, under another node. The company admin stays
+/// at the top; nothing moves under itself (`invalid_move`).
+#[utoipa::path(
+    post, path = "/company/structure/{id}/move", tag = "storefront",
+    params(("id" = String, Path, description = "Node id")),
+    request_body = MoveIn,
+    responses((status = 204, description = "Moved"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "`invalid_move`, `unknown_parent`")),
+    security(("buyer_session" = []))
+)]
+async fn move_node(me: SignedIn, State(state): State<AppState>, Path(id): Path<String>, body: LaterJson) -> ApiResult<StatusCode> {
+    me.permissions.check(&COMPANY_USERS_EDIT)?;
+    let body: MoveIn = body.parse()?;
+    state.store().company_structure(&me.tenant.id, &me.membership.company_id).move_node(&id, &body.parent_id, &me.actor()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
