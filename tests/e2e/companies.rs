@@ -124,6 +124,16 @@ async fn login(server: &TestServer, tenant: &str, email: &str, password: &str) -
     send(server.store(tenant, Method::POST, "/store/v1/auth/login").json(&json!({"email": email, "password": password}))).await
 }
 
+/// Creates Bolt Co, active, in tenant `acme` (admin token `admin`) and logs its admin Ann in.
+async fn active_bolt(server: &TestServer, admin: &str) -> String {
+    let mut body = bolt();
+    body["status"] = json!("active");
+    let (status, company) = send(server.admin(admin, Method::POST, "/admin/v1/companies").json(&body)).await;
+    assert_eq!(status, 201, "{company}");
+    let (_, session) = login(server, "acme", "ann@bolt.example", "correct horse 1").await;
+    session["token"].as_str().expect("token").to_owned()
+}
+
 fn me(server: &TestServer, tenant: &str, token: &str) -> reqwest::RequestBuilder {
     server.store(tenant, Method::GET, "/store/v1/me").bearer_auth(token)
 }
@@ -231,11 +241,7 @@ async fn checked_from_outside() {
 async fn roles_and_users_are_managed_behind_their_permissions() {
     let server = TestServer::start().await;
     let acme = server.tenant("acme").await;
-    let mut body = bolt();
-    body["status"] = json!("active");
-    send(server.admin(&acme, Method::POST, "/admin/v1/companies").json(&body)).await;
-    let (_, session) = login(&server, "acme", "ann@bolt.example", "correct horse 1").await;
-    let ann = session["token"].as_str().expect("token").to_owned();
+    let ann = active_bolt(&server, &acme).await;
     let post = |path: &str, token: &str, body: serde_json::Value| server.store("acme", Method::POST, path).bearer_auth(token).json(&body);
 
     // A new company has its Default User role; Magento's defaults.
@@ -320,11 +326,7 @@ async fn permission_matrix() {
     assert_eq!(routes.len(), matrix.len() + admin_only.len(), "a table names a route the API does not have");
 
     let acme = server.tenant("acme").await;
-    let mut body = bolt();
-    body["status"] = json!("active");
-    send(server.admin(&acme, Method::POST, "/admin/v1/companies").json(&body)).await;
-    let (_, session) = login(&server, "acme", "ann@bolt.example", "correct horse 1").await;
-    let ann = session["token"].as_str().expect("token").to_owned();
+    let ann = active_bolt(&server, &acme).await;
     for (i, (method, path, resource)) in matrix.iter().enumerate() {
         // Denying a permission means allowing neither it nor anything below it.
         let is_below = |r: &&hanse_domain::company::Resource| {
@@ -473,11 +475,7 @@ async fn reset_tokens(server: &TestServer, slug: &str, email: &str) -> Vec<Strin
 async fn buyers_change_and_reset_their_passwords() {
     let server = TestServer::start().await;
     let acme = server.tenant("acme").await;
-    let mut body = bolt();
-    body["status"] = json!("active");
-    send(server.admin(&acme, Method::POST, "/admin/v1/companies").json(&body)).await;
-    let (_, first) = login(&server, "acme", "ann@bolt.example", "correct horse 1").await;
-    let first = first["token"].as_str().expect("token").to_owned();
+    let first = active_bolt(&server, &acme).await;
     let (_, second) = login(&server, "acme", "ann@bolt.example", "correct horse 1").await;
     let second = second["token"].as_str().expect("token").to_owned();
     let change = |token: &str, body: serde_json::Value| server.store("acme", Method::POST, "/store/v1/me/password").bearer_auth(token).json(&body);
@@ -523,11 +521,7 @@ async fn buyers_change_and_reset_their_passwords() {
 async fn the_org_chart_holds_teams_and_users_and_refuses_cycles() {
     let server = TestServer::start().await;
     let acme = server.tenant("acme").await;
-    let mut body = bolt();
-    body["status"] = json!("active");
-    send(server.admin(&acme, Method::POST, "/admin/v1/companies").json(&body)).await;
-    let (_, session) = login(&server, "acme", "ann@bolt.example", "correct horse 1").await;
-    let ann = session["token"].as_str().expect("token").to_owned();
+    let ann = active_bolt(&server, &acme).await;
     let call = |method: Method, path: &str| server.store("acme", method, path).bearer_auth(&ann);
     let (_, roles) = send(call(Method::GET, "/store/v1/company/roles")).await;
     let role = roles["items"][0]["id"].clone();
