@@ -577,3 +577,81 @@ async fn the_org_chart_holds_teams_and_users_and_refuses_cycles() {
     assert_eq!(status, 204);
     assert_eq!(send(call(Method::DELETE, &format!("/store/v1/company/teams/{team_id}"))).await.0, 204);
 }
+
+#[tokio::test]
+async fn users_are_deactivated_and_belong_to_several_companies() {
+    let server = TestServer::start().await;
+    let acme = server.tenant("acme").await;
+    let ann = active_bolt(&server, &acme).await;
+    let store = |method: Method, path: &str, token: &str| server.store("acme", method, path).bearer_auth(token);
+    let (_, roles) = send(store(Method::GET, "/store/v1/company/roles", &ann)).await;
+    let bolt_role = roles["items"][0]["id"].as_str().expect("role").to_owned();
+    let (_, bob) = send(store(Method::POST, "/store/v1/company/users", &ann)
+        .json(&json!({"email": "bob@bolt.example", "password": "another horse 2", "first_name": "Bob", "last_name": "Ray", "role_id": bolt_role}))).await;
+    let bob_path = format!("/store/v1/company/users/{}", bob["id"].as_str().expect("id"));
+    let (_, session) = login(&server, "acme", "bob@bolt.example", "another horse 2").await;
+    let bob_token = session["token"].as_str().expect("token").to_owned();
+
+    // Inactive: no login, and the open session stops; active again: both work.
+    let (status, body) = send(store(Method::PATCH, &bob_path, &ann).json(&json!({"status": "inactive", "job_title": "Buyer"}))).await;
+    assert_eq!((status, body["status"].as_str(), body["job_title"].as_str()), (200, Some("inactive"), Some("Buyer")), "{body}");
+    let (status, body) = login(&server, "acme", "bob@bolt.example", "another horse 2").await;
+    assert_eq!((status, code(&body)), (403, "user_inactive"), "{body}");
+    let (status, body) = send(me(&server, "acme", &bob_token)).await;
+    assert_eq!((status, code(&body)), (403, "user_inactive"), "{body}");
+    send(store(Method::PATCH, &bob_path, &ann).json(&json!({"status": "active"}))).await;
+    assert_eq!(send(me(&server, "acme", &bob_token)).await.0, 200);
+
+    // The admin stays admin and active.
+    let (_, who) = send(me(&server, "acme", &ann)).await;
+    let ann_path = format!("/store/v1/company/users/{}", who["id"].as_str().expect("id"));
+    let (status, body) = send(store(Method::PATCH, &ann_path, &ann).json(&json!({"status": "inactive"}))).await;
+    assert_eq!((status, code(&body)), (409, "company_admin"), "{body}");
+
+    // Nut Co takes Bob in too; he picks the company at login or switches.
+    let mut nut = bolt();
+    nut["name"] = json!("Nut Co");
+    nut["admin"]["email"] = json!("nina@nut.example");
+    nut["status"] = json!("active");
+    let (_, nut) = send(server.admin(&acme, Method::POST, "/admin/v1/companies").json(&nut)).await;
+    let nut_id = nut["id"].as_str().expect("id").to_owned();
+    let (_, nina) = login(&server, "acme", "nina@nut.example", "correct horse 1").await;
+    let (_, nut_roles) = send(store(Method::GET, "/store/v1/company/roles", nina["token"].as_str().expect("token"))).await;
+    let nut_role = nut_roles["items"][0]["id"].as_str().expect("role").to_owned();
+    let add = |role: &str| server.admin(&acme, Method::POST, &format!("/admin/v1/companies/{nut_id}/users")).json(&json!({"email": "bob@bolt.example", "role_id": role}));
+    let (status, body) = send(add(&bolt_role)).await;
+    assert_eq!((status, body["error"]["details"]["fields"]["role_id"].is_string()), (422, true), "another company's role: {body}");
+    let (status, body) = send(add(&nut_role)).await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = send(add(&nut_role)).await;
+    assert_eq!((status, code(&body)), (409, "already_exists"), "{body}");
+    let (_, listed) = send(server.admin(&acme, Method::GET, &format!("/admin/v1/companies/{nut_id}/users"))).await;
+    assert_eq!(listed["items"].as_array().map(Vec::len), Some(2), "{listed}");
+
+    let (_, who) = send(me(&server, "acme", &bob_token)).await;
+    assert_eq!((who["company"]["name"].as_str(), who["companies"].as_array().map(Vec::len)), (Some("Bolt Co"), Some(2)), "{who}");
+    let switch = |company: &str| store(Method::POST, "/store/v1/auth/switch", &bob_token).json(&json!({"company_id": company}));
+    let (status, body) = send(switch(&nut_id)).await;
+    assert_eq!((status, body["company_id"].as_str()), (200, Some(nut_id.as_str())), "{body}");
+    let (_, who) = send(me(&server, "acme", &bob_token)).await;
+    assert_eq!(who["company"]["name"], "Nut Co", "the role follows the company: {who}");
+    let (status, _) = send(switch("cmp_elsewhere")).await;
+    assert_eq!(status, 422);
+
+    // Inactive at Nut: no switching or logging in there; Bolt still works.
+    let (status, _) = send(server.admin(&acme, Method::PATCH, &format!("/admin/v1/companies/{nut_id}/users/{}", bob["id"].as_str().expect("id")))
+        .json(&json!({"status": "inactive"}))).await;
+    assert_eq!(status, 200);
+    let (status, body) = send(me(&server, "acme", &bob_token)).await;
+    assert_eq!((status, code(&body)), (403, "user_inactive"), "{body}");
+    let (status, body) = send(server.store("acme", Method::POST, "/store/v1/auth/login")
+        .json(&json!({"email": "bob@bolt.example", "password": "another horse 2", "company_id": nut_id}))).await;
+    assert_eq!((status, code(&body)), (403, "user_inactive"), "{body}");
+    let (status, session) = login(&server, "acme", "bob@bolt.example", "another horse 2").await;
+    assert_eq!((status, session["company_id"].clone()), (200, bob_company(&server, &acme, "Bolt Co").await), "{session}");
+}
+
+async fn bob_company(server: &TestServer, admin: &str, name: &str) -> serde_json::Value {
+    let (_, list) = send(server.admin(admin, Method::GET, "/admin/v1/companies")).await;
+    list["items"].as_array().expect("items").iter().find(|c| c["name"] == name).map(|c| c["id"].clone()).expect("company")
+}

@@ -148,6 +148,20 @@ impl Buyers<'_> {
         .transpose()
     }
 
+    /// Points a live session at another of the buyer's companies.
+    pub async fn switch_session(&self, token: &str, company_id: &str) -> Result<()> {
+        let done = sqlx::query("UPDATE buyer_sessions SET company_id = $3 WHERE token_hash = $1 AND tenant_id = $2 AND revoked_at IS NULL")
+            .bind(hash_secret(token))
+            .bind(self.tenant.as_str())
+            .bind(company_id)
+            .execute(&self.store.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("session"));
+        }
+        Ok(())
+    }
+
     /// Revokes a token; it stops working at once.
     pub async fn revoke_session(&self, token: &str) -> Result<()> {
         let done = sqlx::query("UPDATE buyer_sessions SET revoked_at = $3 WHERE token_hash = $1 AND tenant_id = $2 AND revoked_at IS NULL")

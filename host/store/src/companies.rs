@@ -209,7 +209,7 @@ impl Companies<'_> {
         .bind(at)
         .execute(&mut *tx)
         .await?;
-        insert_member(&mut tx, self.tenant, &id, &admin_id, None, &new.admin, at).await?;
+        insert_member(&mut tx, self.tenant, &id, &admin_id, None, &new.admin.job_title, &new.admin.phone, at).await?;
         let root = new_id("nod_");
         sqlx::query(
             "INSERT INTO company_structure (tenant_id, company_id, id, kind, buyer_id, parent_id, path, position)
@@ -338,13 +338,15 @@ pub(crate) async fn insert_buyer(conn: &mut AnyConnection, tenant: &TenantId, bu
 }
 
 /// Makes a buyer an active member of a company: its admin when `role_id` is `None`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn insert_member(
     conn: &mut AnyConnection,
     tenant: &TenantId,
     company_id: &str,
     buyer_id: &str,
     role_id: Option<&str>,
-    buyer: &NewBuyer,
+    job_title: &str,
+    phone: &str,
     at: i64,
 ) -> Result<()> {
     sqlx::query(
@@ -357,8 +359,8 @@ pub(crate) async fn insert_member(
     .bind(i64::from(role_id.is_none()))
     .bind(role_id)
     .bind(UserStatus::Active.as_str())
-    .bind(&buyer.job_title)
-    .bind(&buyer.phone)
+    .bind(job_title)
+    .bind(phone)
     .bind(at)
     .execute(&mut *conn)
     .await?;

@@ -87,32 +87,63 @@ impl CompanyUsers<'_> {
     /// a taken e-mail address too (`email_taken`); nothing is written then.
     pub async fn create(&self, buyer: &NewBuyer, role_id: &str, actor: &str) -> Result<CompanyUser> {
         let mut tx = self.store.begin_write().await?;
+        self.check_role(&mut tx, role_id).await?;
+        let at = now().millis();
+        let id = insert_buyer(&mut tx, self.tenant, buyer, at).await?;
+        insert_member(&mut tx, self.tenant, self.company_id, &id, Some(role_id), &buyer.job_title, &buyer.phone, at).await?;
+        self.place_under_admin(&mut tx, &id).await?;
+        audit::record(&mut tx, self.tenant, self.company_id, actor, "user.created", &json!({"user": id, "email": buyer.email.as_str(), "role": role_id}))
+            .await?;
+        tx.commit().await?;
+        self.get(&id).await?.ok_or(StoreError::NotFound("user"))
+    }
+
+    /// Makes an existing buyer of the tenant (a user of another company) a user of this one too,
+    /// with `role_id`. They then choose the company at login or switch to it.
+    pub async fn add_existing(&self, buyer_id: &str, role_id: &str, actor: &str) -> Result<CompanyUser> {
+        let mut tx = self.store.begin_write().await?;
+        self.check_role(&mut tx, role_id).await?;
+        insert_member(&mut tx, self.tenant, self.company_id, buyer_id, Some(role_id), "", "", now().millis())
+            .await
+            .map_err(|e| match e {
+                StoreError::Database(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+                    StoreError::Conflict("that buyer is a user of this company already".into())
+                }
+                other => other,
+            })?;
+        self.place_under_admin(&mut tx, buyer_id).await?;
+        audit::record(&mut tx, self.tenant, self.company_id, actor, "user.added", &json!({"user": buyer_id, "role": role_id})).await?;
+        tx.commit().await?;
+        self.get(buyer_id).await?.ok_or(StoreError::NotFound("user"))
+    }
+
+    async fn check_role(&self, conn: &mut sqlx::AnyConnection, role_id: &str) -> Result<()> {
         let role: Option<String> = sqlx::query_scalar("SELECT id FROM company_roles WHERE tenant_id = $1 AND company_id = $2 AND id = $3")
             .bind(self.tenant.as_str())
             .bind(self.company_id)
             .bind(role_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut *conn)
             .await?;
-        if role.is_none() {
-            return Err(StoreError::Refused("unknown_role", format!("the company has no role {role_id}")));
+        match role {
+            Some(_) => Ok(()),
+            None => Err(StoreError::Refused("unknown_role", format!("the company has no role {role_id}"))),
         }
-        let (root_id, root_path): (String, String) = {
-            let row = sqlx::query("SELECT id, path FROM company_structure WHERE tenant_id = $1 AND company_id = $2 AND parent_id IS NULL")
-                .bind(self.tenant.as_str())
-                .bind(self.company_id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::NotFound("company"))?;
-            (row.try_get("id")?, row.try_get("path")?)
-        };
-        let at = now().millis();
-        let id = insert_buyer(&mut tx, self.tenant, buyer, at).await?;
-        insert_member(&mut tx, self.tenant, self.company_id, &id, Some(role_id), buyer, at).await?;
+    }
+
+    /// Puts a user's node in the org chart, directly under the company admin.
+    async fn place_under_admin(&self, conn: &mut sqlx::AnyConnection, buyer_id: &str) -> Result<()> {
+        let row = sqlx::query("SELECT id, path FROM company_structure WHERE tenant_id = $1 AND company_id = $2 AND parent_id IS NULL")
+            .bind(self.tenant.as_str())
+            .bind(self.company_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(StoreError::NotFound("company"))?;
+        let (root_id, root_path): (String, String) = (row.try_get("id")?, row.try_get("path")?);
         let node = new_id("nod_");
         let position: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM company_structure WHERE tenant_id = $1 AND parent_id = $2")
             .bind(self.tenant.as_str())
             .bind(&root_id)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut *conn)
             .await?;
         sqlx::query(
             "INSERT INTO company_structure (tenant_id, company_id, id, kind, buyer_id, parent_id, path, position)
@@ -121,16 +152,69 @@ impl CompanyUsers<'_> {
         .bind(self.tenant.as_str())
         .bind(self.company_id)
         .bind(&node)
-        .bind(&id)
+        .bind(buyer_id)
         .bind(&root_id)
         .bind(format!("{root_path}{node}/"))
         .bind(position)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+}
+
+/// A change to a company user; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct CompanyUserChange {
+    /// A role of the company.
+    pub role_id: Option<String>,
+    /// Active or inactive (an inactive user cannot log in or act for the company).
+    pub status: Option<UserStatus>,
+    /// Job title.
+    pub job_title: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+}
+
+impl CompanyUsers<'_> {
+    /// Changes a user's role, status, job title or phone. The company admin keeps every
+    /// permission and stays active (`company_admin`); a role of another company is refused
+    /// (`unknown_role`).
+    pub async fn update(&self, buyer_id: &str, change: &CompanyUserChange, actor: &str) -> Result<CompanyUser> {
+        let current = self.get(buyer_id).await?.ok_or(StoreError::NotFound("user"))?;
+        if current.is_admin && (change.role_id.is_some() || change.status.is_some_and(|s| s != UserStatus::Active)) {
+            return Err(StoreError::Refused("company_admin", "the company admin keeps every permission and stays active".into()));
+        }
+        let mut tx = self.store.begin_write().await?;
+        if let Some(role_id) = &change.role_id {
+            let known: Option<String> = sqlx::query_scalar("SELECT id FROM company_roles WHERE tenant_id = $1 AND company_id = $2 AND id = $3")
+                .bind(self.tenant.as_str())
+                .bind(self.company_id)
+                .bind(role_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if known.is_none() {
+                return Err(StoreError::Refused("unknown_role", format!("the company has no role {role_id}")));
+            }
+        }
+        sqlx::query(
+            "UPDATE company_members SET role_id = COALESCE($4, role_id), status = COALESCE($5, status), job_title = COALESCE($6, job_title),
+                phone = COALESCE($7, phone), updated_at = $8
+             WHERE tenant_id = $1 AND company_id = $2 AND buyer_id = $3",
+        )
+        .bind(self.tenant.as_str())
+        .bind(self.company_id)
+        .bind(buyer_id)
+        .bind(change.role_id.as_deref())
+        .bind(change.status.map(UserStatus::as_str))
+        .bind(change.job_title.as_deref())
+        .bind(change.phone.as_deref())
+        .bind(now().millis())
         .execute(&mut *tx)
         .await?;
-        audit::record(&mut tx, self.tenant, self.company_id, actor, "user.created", &json!({"user": id, "email": buyer.email.as_str(), "role": role_id}))
-            .await?;
+        let detail = json!({"user": buyer_id, "role": change.role_id, "status": change.status.map(UserStatus::as_str)});
+        audit::record(&mut tx, self.tenant, self.company_id, actor, "user.updated", &detail).await?;
         tx.commit().await?;
-        self.get(&id).await?.ok_or(StoreError::NotFound("user"))
+        self.get(buyer_id).await?.ok_or(StoreError::NotFound("user"))
     }
 }
 

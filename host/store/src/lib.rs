@@ -36,7 +36,7 @@ pub use buyers::{Buyer, BuyerSession, Buyers, Membership};
 pub use categories::{CategoryChange, Categories};
 pub use company_roles::{CompanyRole, CompanyRoles};
 pub use company_structure::{CompanyStructure, NodeKind, StructureNode};
-pub use company_users::{CompanyUser, CompanyUsers};
+pub use company_users::{CompanyUser, CompanyUserChange, CompanyUsers};
 pub use companies::{Address, Companies, Company, CompanyChange, CompanyFilter, CompanyProfile, CompanySettings, NewBuyer, NewCompany};
 pub use customer_groups::{CustomerGroup, CustomerGroups};
 pub use db::{Backend, ConnectOptions, Store};

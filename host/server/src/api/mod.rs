@@ -4,7 +4,7 @@ pub(crate) mod admin;
 mod company_form;
 mod operator;
 mod packages;
-mod storefront;
+pub(crate) mod storefront;
 
 pub use storefront::{ADMIN_ONLY as STOREFRONT_ADMIN_ONLY, PERMISSIONS as STOREFRONT_PERMISSIONS};
 mod system;

@@ -673,3 +673,41 @@ pub struct MoveIn {
     /// The node to move under.
     pub parent_id: String,
 }
+
+/// Body of `PATCH /store/v1/company/users/{id}`: absent fields stay as they are.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompanyUserPatch {
+    /// A role of the company.
+    #[serde(default)]
+    pub role_id: Option<String>,
+    /// `active` or `inactive` (an inactive user cannot log in).
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Job title.
+    #[serde(default)]
+    pub job_title: Option<String>,
+    /// Phone.
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+/// Body of `POST /store/v1/auth/switch`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SwitchIn {
+    /// One of the buyer's companies (see `GET /store/v1/me`).
+    pub company_id: String,
+}
+
+/// Body of `POST /admin/v1/companies/{id}/users`: an existing buyer of the shop joins this
+/// company as well.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddUserIn {
+    /// The buyer's e-mail address.
+    #[schema(example = "ann@bolt.example")]
+    pub email: String,
+    /// A role of this company.
+    pub role_id: String,
+}

@@ -15,7 +15,7 @@ use crate::api::company_form::{self, ProfileIn, address, text};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{AdminTenant, JsonBody, QueryParams};
 use crate::state::AppState;
-use crate::wire::company::{AuditList, CompanyIn, CompanyList, CompanyOut, CompanyPatch, CompanyQuery};
+use crate::wire::company::{AddUserIn, CompanyUserList, CompanyUserOut, CompanyUserPatch, AuditList, CompanyIn, CompanyList, CompanyOut, CompanyPatch, CompanyQuery};
 use crate::wire::product::page_limit;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -23,6 +23,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create_company, list_companies))
         .routes(routes!(get_company, patch_company))
         .routes(routes!(company_audit))
+        .routes(routes!(list_company_users, add_company_user))
+        .routes(routes!(update_company_user))
 }
 
 /// Who acts through the admin API, for the audit log.
@@ -224,4 +226,63 @@ async fn company_audit(AdminTenant(tenant): AdminTenant, State(state): State<App
     let company = company(&state, &tenant, &id).await?;
     let entries = state.store().company_audit(&tenant.id, &company.id, AUDIT_LIMIT).await?;
     Ok(Json(AuditList { items: entries.iter().map(Into::into).collect() }))
+}
+
+/// The company's users, admin first.
+#[utoipa::path(
+    get, path = "/companies/{id}/users", tag = "admin",
+    params(("id" = String, Path, description = "Company id")),
+    responses((status = 200, body = CompanyUserList), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("admin_token" = []))
+)]
+async fn list_company_users(AdminTenant(tenant): AdminTenant, State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<CompanyUserList>> {
+    let company = company(&state, &tenant, &id).await?;
+    let users = state.store().company_users(&tenant.id, &company.id).list().await?;
+    Ok(Json(CompanyUserList { items: users.iter().map(Into::into).collect() }))
+}
+
+/// Add an existing buyer of the shop (a user of another company) to this company with one of
+/// its roles. The buyer then picks the company at login (`company_id`) or switches to it.
+#[utoipa::path(
+    post, path = "/companies/{id}/users", tag = "admin",
+    params(("id" = String, Path, description = "Company id")),
+    request_body = AddUserIn,
+    responses((status = 201, body = CompanyUserOut), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("admin_token" = []))
+)]
+async fn add_company_user(
+    AdminTenant(tenant): AdminTenant,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<AddUserIn>,
+) -> ApiResult<(StatusCode, Json<CompanyUserOut>)> {
+    let company = company(&state, &tenant, &id).await?;
+    let email = Email::parse(&body.email).map_err(|e| ApiError::invalid_field("email", e))?;
+    let buyer = state.store().buyers(&tenant.id).by_email(&email).await?.ok_or_else(|| ApiError::invalid_field("email", "no buyer has this address in this shop"))?;
+    let user = state.store().company_users(&tenant.id, &company.id).add_existing(&buyer.id, &body.role_id, MERCHANT).await.map_err(|e| match e {
+        hanse_store::StoreError::Refused("unknown_role", message) => ApiError::invalid_field("role_id", message),
+        other => other.into(),
+    })?;
+    Ok((StatusCode::CREATED, Json((&user).into())))
+}
+
+/// Change a company user's role, status, job title or phone.
+#[utoipa::path(
+    patch, path = "/companies/{id}/users/{user}", tag = "admin",
+    params(("id" = String, Path, description = "Company id"), ("user" = String, Path, description = "User (buyer) id")),
+    request_body = CompanyUserPatch,
+    responses((status = 200, body = CompanyUserOut), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("admin_token" = []))
+)]
+async fn update_company_user(
+    AdminTenant(tenant): AdminTenant,
+    State(state): State<AppState>,
+    Path((id, user)): Path<(String, String)>,
+    JsonBody(body): JsonBody<CompanyUserPatch>,
+) -> ApiResult<Json<CompanyUserOut>> {
+    let company = company(&state, &tenant, &id).await?;
+    let user = crate::api::storefront::update_company_user(&state, &tenant, &company.id, &user, &body, MERCHANT).await?;
+    Ok(Json((&user).into()))
 }

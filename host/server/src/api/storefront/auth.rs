@@ -12,13 +12,14 @@ use crate::auth::session::{SESSION_TTL_MILLIS, choose};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{JsonBody, SignedIn, StoreTenant};
 use crate::state::AppState;
-use crate::wire::company::{LoginIn, MeOut, PasswordChangeIn, PasswordResetConfirmIn, PasswordResetIn, SessionOut};
+use crate::wire::company::{LoginIn, MeOut, SwitchIn, PasswordChangeIn, PasswordResetConfirmIn, PasswordResetIn, SessionOut};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(login))
         .routes(routes!(logout))
         .routes(routes!(me))
+        .routes(routes!(switch_company))
         .routes(routes!(change_password))
         .routes(routes!(request_reset))
         .routes(routes!(confirm_reset))
@@ -157,4 +158,20 @@ async fn confirm_reset(StoreTenant(tenant): StoreTenant, State(state): State<App
         other => other.into(),
     })?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Act in another of the buyer's companies: the session (same token) now carries that
+/// company, and with it the role, cart and orders there.
+#[utoipa::path(
+    post, path = "/auth/switch", tag = "storefront",
+    request_body = SwitchIn,
+    responses((status = 200, body = SessionOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("buyer_session" = []))
+)]
+async fn switch_company(me: SignedIn, State(state): State<AppState>, JsonBody(body): JsonBody<SwitchIn>) -> ApiResult<Json<SessionOut>> {
+    let target = choose(&me.memberships, Some(&body.company_id))?;
+    let buyers = state.store().buyers(&me.tenant.id);
+    buyers.switch_session(&me.token, &target.company_id).await?;
+    let session = buyers.session(&me.token).await?.ok_or_else(|| ApiError::unauthorized("the session ended"))?;
+    Ok(Json(SessionOut { token: me.token.clone(), expires_at: session.expires_at.to_string(), company_id: session.company_id }))
 }

@@ -8,9 +8,9 @@ use axum::http::StatusCode;
 use hanse_domain::FieldErrors;
 use hanse_domain::company::permission::{COMPANY_ROLES_EDIT, COMPANY_ROLES_VIEW, COMPANY_USERS_EDIT, COMPANY_USERS_VIEW};
 use hanse_domain::company::profile::parse_optional_text;
-use hanse_domain::company::{Email, Password, Permissions, Resource};
+use hanse_domain::company::{Email, Password, Permissions, Resource, UserStatus};
 use hanse_domain::tenant::parse_name;
-use hanse_store::{NewBuyer, NodeKind, StructureNode};
+use hanse_store::{CompanyUserChange, NewBuyer, NodeKind, StructureNode};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -18,7 +18,7 @@ use crate::auth::password;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{LaterJson, SignedIn};
 use crate::state::AppState;
-use crate::wire::company::{AuditList, MoveIn, StructureOut, TeamIn, TeamOut, TeamPatch, CompanyUserIn, CompanyUserList, CompanyUserOut, RoleIn, RoleList, RoleOut, RolePatch};
+use crate::wire::company::{AuditList, CompanyUserPatch, MoveIn, StructureOut, TeamIn, TeamOut, TeamPatch, CompanyUserIn, CompanyUserList, CompanyUserOut, RoleIn, RoleList, RoleOut, RolePatch};
 
 /// Every protected storefront action (method, path, the permission it needs). The permission
 /// matrix test checks each one both ways, and fails for any `/store/v1/company` route missing
@@ -30,6 +30,8 @@ pub static PERMISSIONS: &[(&str, &str, &Resource)] = &[
     ("DELETE", "/store/v1/company/roles/{id}", &COMPANY_ROLES_EDIT),
     ("GET", "/store/v1/company/users", &COMPANY_USERS_VIEW),
     ("POST", "/store/v1/company/users", &COMPANY_USERS_EDIT),
+    ("GET", "/store/v1/company/users/{id}", &COMPANY_USERS_VIEW),
+    ("PATCH", "/store/v1/company/users/{id}", &COMPANY_USERS_EDIT),
     ("GET", "/store/v1/company/structure", &COMPANY_USERS_VIEW),
     ("POST", "/store/v1/company/teams", &COMPANY_USERS_EDIT),
     ("PATCH", "/store/v1/company/teams/{id}", &COMPANY_USERS_EDIT),
@@ -46,6 +48,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_roles, create_role))
         .routes(routes!(update_role, delete_role))
         .routes(routes!(list_users, create_user))
+        .routes(routes!(get_user, update_user))
         .routes(routes!(structure))
         .routes(routes!(create_team))
         .routes(routes!(update_team, delete_team))
@@ -312,4 +315,57 @@ async fn move_node(me: SignedIn, State(state): State<AppState>, Path(id): Path<S
     let body: MoveIn = body.parse()?;
     state.store().company_structure(&me.tenant.id, &me.membership.company_id).move_node(&id, &body.parent_id, &me.actor()).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// One user of the company.
+#[utoipa::path(
+    get, path = "/company/users/{id}", tag = "storefront",
+    params(("id" = String, Path, description = "User (buyer) id")),
+    responses((status = 200, body = CompanyUserOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("buyer_session" = []))
+)]
+async fn get_user(me: SignedIn, State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<CompanyUserOut>> {
+    me.permissions.check(&COMPANY_USERS_VIEW)?;
+    let user = state.store().company_users(&me.tenant.id, &me.membership.company_id).get(&id).await?.ok_or_else(|| ApiError::not_found("user"))?;
+    Ok(Json((&user).into()))
+}
+
+/// Change a user's role, status (`inactive` users cannot log in), job title or phone. The
+/// company admin keeps every permission and stays active (`company_admin`).
+#[utoipa::path(
+    patch, path = "/company/users/{id}", tag = "storefront",
+    params(("id" = String, Path, description = "User (buyer) id")),
+    request_body = CompanyUserPatch,
+    responses((status = 200, body = CompanyUserOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "`company_admin`"), (status = 422, body = ErrorBody)),
+    security(("buyer_session" = []))
+)]
+async fn update_user(me: SignedIn, State(state): State<AppState>, Path(id): Path<String>, body: LaterJson) -> ApiResult<Json<CompanyUserOut>> {
+    me.permissions.check(&COMPANY_USERS_EDIT)?;
+    let body: CompanyUserPatch = body.parse()?;
+    let user = update_company_user(&state, &me.tenant, &me.membership.company_id, &id, &body, &me.actor()).await?;
+    Ok(Json((&user).into()))
+}
+
+/// Checks and applies a user change; shared with the merchant's API.
+pub async fn update_company_user(
+    state: &AppState,
+    tenant: &hanse_store::Tenant,
+    company_id: &str,
+    id: &str,
+    body: &CompanyUserPatch,
+    actor: &str,
+) -> ApiResult<hanse_store::CompanyUser> {
+    let mut errors = FieldErrors::new();
+    let status = body.status.as_deref().map(|s| errors.check("status", UserStatus::parse(s))).flatten();
+    let job_title = body.job_title.as_deref().map(|t| errors.check("job_title", parse_optional_text(t, 100))).flatten();
+    let phone = body.phone.as_deref().map(|p| errors.check("phone", parse_optional_text(p, 40))).flatten();
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let change = CompanyUserChange { role_id: body.role_id.clone(), status, job_title, phone };
+    state.store().company_users(&tenant.id, company_id).update(id, &change, actor).await.map_err(|e| match e {
+        hanse_store::StoreError::Refused("unknown_role", message) => ApiError::invalid_field("role_id", message),
+        other => other.into(),
+    })
 }

@@ -4,7 +4,7 @@ mod auth;
 mod categories;
 mod company;
 
-pub use company::{ADMIN_ONLY, PERMISSIONS};
+pub use company::{ADMIN_ONLY, PERMISSIONS, update_company_user};
 mod price;
 mod products;
 mod registration;
