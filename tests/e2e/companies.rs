@@ -655,3 +655,48 @@ async fn bob_company(server: &TestServer, admin: &str, name: &str) -> serde_json
     let (_, list) = send(server.admin(admin, Method::GET, "/admin/v1/companies")).await;
     list["items"].as_array().expect("items").iter().find(|c| c["name"] == name).map(|c| c["id"].clone()).expect("company")
 }
+
+#[tokio::test]
+async fn the_company_keeps_its_profile_and_address_book() {
+    let server = TestServer::start().await;
+    let acme = server.tenant("acme").await;
+    let ann = active_bolt(&server, &acme).await;
+    let call = |method: Method, path: &str| server.store("acme", method, path).bearer_auth(&ann);
+
+    let (status, profile) = send(call(Method::GET, "/store/v1/company")).await;
+    assert_eq!((status, profile["name"].as_str()), (200, Some("Bolt Co")), "{profile}");
+    let (status, profile) = send(call(Method::PATCH, "/store/v1/company").json(&json!({"legal_name": "Bolt Co GmbH", "address": {"city": "Bremen", "country": "DE"}}))).await;
+    assert_eq!((status, profile["legal_name"].as_str(), profile["address"]["city"].as_str()), (200, Some("Bolt Co GmbH"), Some("Bremen")), "{profile}");
+    let (status, body) = send(call(Method::PATCH, "/store/v1/company").json(&json!({"email": "nope"}))).await;
+    assert_eq!((status, body["error"]["details"]["fields"]["email"].is_string()), (422, true), "{body}");
+
+    let place = |city: &str| json!({"street": "Kai 1", "city": city, "postcode": "20457", "country": "DE"});
+    let (status, first) = send(call(Method::POST, "/store/v1/company/addresses").json(&json!({"kind": "shipping", "label": "Main", "address": place("Hamburg")}))).await;
+    assert_eq!((status, first["is_default"].as_bool()), (201, Some(true)), "the first of its kind is the default: {first}");
+    let (_, second) = send(call(Method::POST, "/store/v1/company/addresses").json(&json!({"kind": "shipping", "label": "Annex", "address": place("Kiel"), "is_default": true}))).await;
+    assert_eq!(second["is_default"], true);
+    let (_, billing) = send(call(Method::POST, "/store/v1/company/addresses").json(&json!({"kind": "billing", "label": "Office", "address": place("Hamburg")}))).await;
+    assert_eq!(billing["is_default"], true, "defaults are per kind: {billing}");
+    let (_, book) = send(call(Method::GET, "/store/v1/company/addresses")).await;
+    let defaults: Vec<(&str, bool)> = book["items"].as_array().expect("items").iter().map(|a| (a["label"].as_str().unwrap_or(""), a["is_default"].as_bool().unwrap_or(false))).collect();
+    assert_eq!(defaults, [("Office", true), ("Annex", true), ("Main", false)], "{book}");
+    let (status, body) = send(call(Method::POST, "/store/v1/company/addresses").json(&json!({"kind": "moon", "label": "", "address": {"country": "Germany"}}))).await;
+    assert_eq!(status, 422, "{body}");
+    for field in ["kind", "label", "address.street", "address.city", "address.postcode", "address.country"] {
+        assert!(body["error"]["details"]["fields"][field].is_string(), "{field}: {body}");
+    }
+    let path = format!("/store/v1/company/addresses/{}", first["id"].as_str().expect("id"));
+    let (status, body) = send(call(Method::PATCH, &path).json(&json!({"kind": "shipping", "label": "Main", "address": place("Lübeck"), "is_default": true}))).await;
+    assert_eq!((status, body["address"]["city"].as_str(), body["is_default"].as_bool()), (200, Some("Lübeck"), Some(true)), "{body}");
+    assert_eq!(send(call(Method::DELETE, &path)).await.0, 204);
+    assert_eq!(send(call(Method::DELETE, &path)).await.0, 404);
+
+    // A Default User may look but not touch.
+    let (_, roles) = send(call(Method::GET, "/store/v1/company/roles")).await;
+    send(call(Method::POST, "/store/v1/company/users").json(&json!({"email": "bob@bolt.example", "password": "another horse 2", "first_name": "Bob", "last_name": "Ray", "role_id": roles["items"][0]["id"]}))).await;
+    let (_, session) = login(&server, "acme", "bob@bolt.example", "another horse 2").await;
+    let bob = session["token"].as_str().expect("token").to_owned();
+    assert_eq!(send(server.store("acme", Method::GET, "/store/v1/company/addresses").bearer_auth(&bob)).await.0, 200);
+    let (status, body) = send(server.store("acme", Method::PATCH, "/store/v1/company").bearer_auth(&bob).json(&json!({"name": "Bob Co"}))).await;
+    assert_eq!((status, code(&body)), (403, "permission_denied"), "{body}");
+}

@@ -73,6 +73,7 @@ impl ApiError {
             "user" => "user_not_found",
             "team" => "team_not_found",
             "node" => "node_not_found",
+            "address" => "address_not_found",
             _ => "not_found",
         };
         Self::new(StatusCode::NOT_FOUND, code, format!("{resource} not found"))

@@ -8,4 +8,4 @@ pub mod status;
 
 pub use permission::{PermissionDenied, Permissions, Resource};
 pub use person::{Email, Password};
-pub use status::{CompanyStatus, UserStatus};
+pub use status::{AddressKind, CompanyStatus, UserStatus};

@@ -29,6 +29,16 @@ impl CompanyStatus {
 }
 
 crate::named_enum! {
+    /// What an entry of a company's address book is for.
+    pub enum AddressKind {
+        /// Where invoices go.
+        Billing = "billing",
+        /// Where goods go.
+        Shipping = "shipping",
+    }
+}
+
+crate::named_enum! {
     /// Whether a company user may log in at all.
     pub enum UserStatus {
         /// May log in.

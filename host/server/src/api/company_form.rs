@@ -69,3 +69,39 @@ pub async fn admin(mut errors: FieldErrors, body: &CompanyAdminIn) -> ApiResult<
     }
     Ok(NewBuyer { email, password_hash: password::hash(&secret).await?, first_name, last_name, job_title, phone })
 }
+
+/// Changes to a profile; `None` leaves a field as it is.
+pub struct ProfileChangeIn<'a> {
+    pub name: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub legal_name: Option<&'a str>,
+    pub vat_tax_id: Option<&'a str>,
+    pub reseller_id: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub address: Option<&'a AddressBody>,
+}
+
+/// `current` with `change` applied, each refused field recorded in `errors`.
+pub fn changed_profile(errors: &mut FieldErrors, current: &CompanyProfile, change: ProfileChangeIn<'_>) -> CompanyProfile {
+    let mut profile = current.clone();
+    if let Some(name) = change.name {
+        profile.name = errors.check("name", parse_name(name, 100)).unwrap_or_default();
+    }
+    if let Some(email) = change.email {
+        profile.email = errors.check("email", Email::parse(email)).map(|e| e.to_string()).unwrap_or_default();
+    }
+    for (field, value, target, max) in [
+        ("legal_name", change.legal_name, &mut profile.legal_name, 200),
+        ("vat_tax_id", change.vat_tax_id, &mut profile.vat_tax_id, 40),
+        ("reseller_id", change.reseller_id, &mut profile.reseller_id, 40),
+        ("phone", change.phone, &mut profile.phone, 40),
+    ] {
+        if value.is_some() {
+            *target = text(errors, field, value, max);
+        }
+    }
+    if let Some(body) = change.address {
+        profile.address = address(errors, body);
+    }
+    profile
+}

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use hanse_store::{AuditEntry, Company, CompanyRole, CompanyUser, CustomerGroup, Membership};
+use hanse_store::{AuditEntry, Company, CompanyAddress, CompanyRole, CompanyUser, CustomerGroup, Membership};
 
 /// Body of `POST /admin/v1/customer-groups` and `PATCH /admin/v1/customer-groups/{id}`.
 #[derive(Deserialize, ToSchema)]
@@ -234,13 +234,7 @@ impl From<&Company> for CompanyOut {
             vat_tax_id: c.profile.vat_tax_id.clone(),
             reseller_id: c.profile.reseller_id.clone(),
             phone: c.profile.phone.clone(),
-            address: AddressBody {
-                street: a.street.clone(),
-                city: a.city.clone(),
-                region: a.region.clone(),
-                postcode: a.postcode.clone(),
-                country: a.country.clone(),
-            },
+            address: a.into(),
             sales_rep: c.settings.sales_rep.clone(),
             customer_group_id: c.settings.customer_group_id.clone(),
             quotes_enabled: c.settings.quotes_enabled,
@@ -710,4 +704,101 @@ pub struct AddUserIn {
     pub email: String,
     /// A role of this company.
     pub role_id: String,
+}
+
+/// Body of `PATCH /store/v1/company`: the company's own profile; absent fields stay.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfilePatch {
+    /// Display name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Registered legal name.
+    #[serde(default)]
+    pub legal_name: Option<String>,
+    /// The company's e-mail address.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// VAT or tax id.
+    #[serde(default)]
+    pub vat_tax_id: Option<String>,
+    /// Reseller id.
+    #[serde(default)]
+    pub reseller_id: Option<String>,
+    /// Phone.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Legal address (needs `company.address.edit` as well).
+    #[serde(default)]
+    pub address: Option<AddressBody>,
+}
+
+/// An entry of the company's address book, as sent.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BookAddressIn {
+    /// `billing` or `shipping`.
+    #[schema(example = "shipping")]
+    pub kind: String,
+    /// A name for it.
+    #[schema(example = "Main warehouse")]
+    pub label: String,
+    /// Who receives.
+    #[serde(default)]
+    pub recipient: Option<String>,
+    /// The address; `street`, `city`, `postcode` and `country` are required.
+    pub address: AddressBody,
+    /// Phone at the address.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Make it the default of its kind.
+    #[serde(default)]
+    pub is_default: bool,
+}
+
+/// An entry of the company's address book.
+#[derive(Serialize, ToSchema)]
+pub struct BookAddressOut {
+    /// Id.
+    pub id: String,
+    /// `billing` or `shipping`.
+    pub kind: String,
+    /// Its name.
+    pub label: String,
+    /// Who receives.
+    pub recipient: String,
+    /// The address.
+    pub address: AddressBody,
+    /// Phone.
+    pub phone: String,
+    /// The default of its kind.
+    pub is_default: bool,
+}
+
+impl From<&CompanyAddress> for BookAddressOut {
+    fn from(a: &CompanyAddress) -> Self {
+        let x = &a.address;
+        BookAddressOut {
+            id: a.id.clone(),
+            kind: a.kind.as_str().to_owned(),
+            label: a.label.clone(),
+            recipient: a.recipient.clone(),
+            address: x.into(),
+            phone: a.phone.clone(),
+            is_default: a.is_default,
+        }
+    }
+}
+
+/// The company's address book.
+#[derive(Serialize, ToSchema)]
+pub struct BookAddressList {
+    /// Billing first, defaults first.
+    pub items: Vec<BookAddressOut>,
+}
+
+impl From<&hanse_store::Address> for AddressBody {
+    fn from(a: &hanse_store::Address) -> Self {
+        AddressBody { street: a.street.clone(), city: a.city.clone(), region: a.region.clone(), postcode: a.postcode.clone(), country: a.country.clone() }
+    }
 }

@@ -11,7 +11,7 @@ use hanse_store::{Company, CompanyChange, CompanyFilter, CompanySettings, NewCom
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::api::company_form::{self, ProfileIn, address, text};
+use crate::api::company_form::{self, ProfileChangeIn, ProfileIn, changed_profile, text};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{AdminTenant, JsonBody, QueryParams};
 use crate::state::AppState;
@@ -155,26 +155,19 @@ async fn patch_company(
 ) -> ApiResult<Json<CompanyOut>> {
     let current = company(&state, &tenant, &id).await?;
     let mut errors = FieldErrors::new();
-    let mut profile = current.profile.clone();
-    if let Some(name) = &body.name {
-        profile.name = errors.check("name", parse_name(name, 100)).unwrap_or_default();
-    }
-    if let Some(email) = &body.email {
-        profile.email = errors.check("email", Email::parse(email)).map(|e| e.to_string()).unwrap_or_default();
-    }
-    for (field, value, target, max) in [
-        ("legal_name", &body.legal_name, &mut profile.legal_name, 200),
-        ("vat_tax_id", &body.vat_tax_id, &mut profile.vat_tax_id, 40),
-        ("reseller_id", &body.reseller_id, &mut profile.reseller_id, 40),
-        ("phone", &body.phone, &mut profile.phone, 40),
-    ] {
-        if value.is_some() {
-            *target = text(&mut errors, field, value.as_deref(), max);
-        }
-    }
-    if let Some(body) = &body.address {
-        profile.address = address(&mut errors, body);
-    }
+    let profile = changed_profile(
+        &mut errors,
+        &current.profile,
+        ProfileChangeIn {
+            name: body.name.as_deref(),
+            email: body.email.as_deref(),
+            legal_name: body.legal_name.as_deref(),
+            vat_tax_id: body.vat_tax_id.as_deref(),
+            reseller_id: body.reseller_id.as_deref(),
+            phone: body.phone.as_deref(),
+            address: body.address.as_ref(),
+        },
+    );
     let mut settings = current.settings.clone();
     if body.sales_rep.is_some() {
         settings.sales_rep = text(&mut errors, "sales_rep", body.sales_rep.as_deref(), 200);

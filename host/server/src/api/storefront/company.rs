@@ -6,7 +6,10 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use hanse_domain::FieldErrors;
-use hanse_domain::company::permission::{COMPANY_ROLES_EDIT, COMPANY_ROLES_VIEW, COMPANY_USERS_EDIT, COMPANY_USERS_VIEW};
+use hanse_domain::company::permission::{
+    COMPANY_ACCOUNT_EDIT, COMPANY_ACCOUNT_VIEW, COMPANY_ADDRESS_EDIT, COMPANY_ADDRESS_VIEW, COMPANY_ROLES_EDIT, COMPANY_ROLES_VIEW, COMPANY_USERS_EDIT,
+    COMPANY_USERS_VIEW,
+};
 use hanse_domain::company::profile::parse_optional_text;
 use hanse_domain::company::{Email, Password, Permissions, Resource, UserStatus};
 use hanse_domain::tenant::parse_name;
@@ -37,6 +40,12 @@ pub static PERMISSIONS: &[(&str, &str, &Resource)] = &[
     ("PATCH", "/store/v1/company/teams/{id}", &COMPANY_USERS_EDIT),
     ("DELETE", "/store/v1/company/teams/{id}", &COMPANY_USERS_EDIT),
     ("POST", "/store/v1/company/structure/{id}/move", &COMPANY_USERS_EDIT),
+    ("GET", "/store/v1/company", &COMPANY_ACCOUNT_VIEW),
+    ("PATCH", "/store/v1/company", &COMPANY_ACCOUNT_EDIT),
+    ("GET", "/store/v1/company/addresses", &COMPANY_ADDRESS_VIEW),
+    ("POST", "/store/v1/company/addresses", &COMPANY_ADDRESS_EDIT),
+    ("PATCH", "/store/v1/company/addresses/{id}", &COMPANY_ADDRESS_EDIT),
+    ("DELETE", "/store/v1/company/addresses/{id}", &COMPANY_ADDRESS_EDIT),
 ];
 
 /// Storefront actions only the company admin may take, whatever a role allows.

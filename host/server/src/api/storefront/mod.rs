@@ -3,6 +3,7 @@
 mod auth;
 mod categories;
 mod company;
+mod company_profile;
 
 pub use company::{ADMIN_ONLY, PERMISSIONS, update_company_user};
 mod price;
@@ -15,5 +16,5 @@ use crate::state::AppState;
 
 /// Routes under `/store/v1`.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().merge(products::router()).merge(categories::router()).merge(price::router()).merge(auth::router()).merge(company::router()).merge(registration::router())
+    OpenApiRouter::new().merge(products::router()).merge(categories::router()).merge(price::router()).merge(auth::router()).merge(company::router()).merge(company_profile::router()).merge(registration::router())
 }
