@@ -108,8 +108,12 @@ async fn the_merchant_creates_companies_and_moves_them_through_their_statuses() 
     let cursor = page["next_cursor"].as_str().expect("a second page");
     let (_, page) = send(server.admin(&acme, Method::GET, &format!("/admin/v1/companies?status=active&limit=1&cursor={cursor}"))).await;
     assert_eq!((page["items"][0]["name"].as_str(), page["next_cursor"].is_null()), (Some("Nut Co"), true), "{page}");
+    let group_path = format!("/admin/v1/customer-groups/{group_id}");
+    let (status, body) = send(server.admin(&acme, Method::DELETE, &group_path)).await;
+    assert_eq!((status, code(&body)), (409, "customer_group_in_use"), "{body}");
     let (status, body) = send(server.admin(&acme, Method::PATCH, &path).json(&json!({"customer_group_id": null}))).await;
     assert_eq!((status, body["customer_group_id"].is_null()), (200, true), "{body}");
+    assert_eq!(send(server.admin(&acme, Method::DELETE, &group_path)).await.0, 204);
 
     // Another tenant sees none of it, and may use the same e-mail address.
     let (status, body) = send(server.admin(&beta, Method::GET, &path)).await;

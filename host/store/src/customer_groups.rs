@@ -89,16 +89,26 @@ impl CustomerGroups<'_> {
         self.get(id).await?.ok_or(StoreError::NotFound("customer group"))
     }
 
-    /// Deletes a group.
+    /// Deletes a group no company belongs to (`customer_group_in_use` otherwise).
     pub async fn delete(&self, id: &str) -> Result<()> {
+        let mut tx = self.store.begin_write().await?;
+        let members: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM companies WHERE tenant_id = $1 AND customer_group_id = $2")
+            .bind(self.tenant.as_str())
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if members > 0 {
+            return Err(StoreError::Refused("customer_group_in_use", format!("{members} compan(ies) belong to this group; move them first")));
+        }
         let done = sqlx::query("DELETE FROM customer_groups WHERE tenant_id = $1 AND id = $2")
             .bind(self.tenant.as_str())
             .bind(id)
-            .execute(&self.store.pool)
+            .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("customer group"));
         }
+        tx.commit().await?;
         Ok(())
     }
 }
