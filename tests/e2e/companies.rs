@@ -704,3 +704,27 @@ async fn the_company_keeps_its_profile_and_address_book() {
     let (status, body) = send(server.store("acme", Method::PATCH, "/store/v1/company").bearer_auth(&bob).json(&json!({"name": "Bob Co"}))).await;
     assert_eq!((status, code(&body)), (403, "permission_denied"), "{body}");
 }
+
+#[tokio::test]
+async fn the_merchant_creates_company_users_too() {
+    let server = TestServer::start().await;
+    let acme = server.tenant("acme").await;
+    let ann = active_bolt(&server, &acme).await;
+    let (_, roles) = send(server.store("acme", Method::GET, "/store/v1/company/roles").bearer_auth(&ann)).await;
+    let role = roles["items"][0]["id"].as_str().expect("role").to_owned();
+    let (_, list) = send(server.admin(&acme, Method::GET, "/admin/v1/companies")).await;
+    let users = format!("/admin/v1/companies/{}/users", list["items"][0]["id"].as_str().expect("id"));
+
+    let (status, body) = send(server.admin(&acme, Method::POST, &users).json(&json!({"email": "dora@bolt.example", "role_id": role}))).await;
+    assert_eq!(status, 422, "a new account needs a password and names: {body}");
+    for field in ["password", "first_name", "last_name"] {
+        assert!(body["error"]["details"]["fields"][field].is_string(), "{field}: {body}");
+    }
+    let (status, dora) = send(server.admin(&acme, Method::POST, &users)
+        .json(&json!({"email": "dora@bolt.example", "role_id": role, "password": "another horse 2", "first_name": "Dora", "last_name": "Kim"}))).await;
+    assert_eq!((status, dora["role_id"].as_str()), (201, Some(role.as_str())), "{dora}");
+    assert_eq!(login(&server, "acme", "dora@bolt.example", "another horse 2").await.0, 200);
+    let (status, body) = send(server.admin(&acme, Method::POST, &users)
+        .json(&json!({"email": "ann@bolt.example", "role_id": role, "password": "another horse 2"}))).await;
+    assert_eq!((status, body["error"]["details"]["fields"]["password"].is_string()), (422, true), "an existing account keeps its password: {body}");
+}

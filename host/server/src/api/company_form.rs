@@ -51,16 +51,22 @@ pub fn profile(errors: &mut FieldErrors, input: ProfileIn<'_>) -> CompanyProfile
     }
 }
 
-/// A new company admin, its password hashed; `None` (with `errors` saying why) when refused.
+/// A new company admin, its password hashed; the fields are named `admin.<field>`.
+pub async fn admin(errors: FieldErrors, body: &CompanyAdminIn) -> ApiResult<NewBuyer> {
+    person(errors, "admin.", body).await
+}
+
+/// A new buyer account, its password hashed, each field named `<prefix><field>` in `errors`.
 /// Hashing happens only when every field of the request passed, so a refused request costs no
 /// hash.
-pub async fn admin(mut errors: FieldErrors, body: &CompanyAdminIn) -> ApiResult<NewBuyer> {
-    let email = errors.check("admin.email", Email::parse(&body.email));
-    let secret = errors.check("admin.password", Password::parse(&body.password));
-    let first_name = errors.check("admin.first_name", parse_name(&body.first_name, 100));
-    let last_name = errors.check("admin.last_name", parse_name(&body.last_name, 100));
-    let job_title = text(&mut errors, "admin.job_title", body.job_title.as_deref(), 100);
-    let phone = text(&mut errors, "admin.phone", body.phone.as_deref(), 40);
+pub async fn person(mut errors: FieldErrors, prefix: &str, body: &CompanyAdminIn) -> ApiResult<NewBuyer> {
+    let field = |name: &str| format!("{prefix}{name}");
+    let email = errors.check(&field("email"), Email::parse(&body.email));
+    let secret = errors.check(&field("password"), Password::parse(&body.password));
+    let first_name = errors.check(&field("first_name"), parse_name(&body.first_name, 100));
+    let last_name = errors.check(&field("last_name"), parse_name(&body.last_name, 100));
+    let job_title = text(&mut errors, &field("job_title"), body.job_title.as_deref(), 100);
+    let phone = text(&mut errors, &field("phone"), body.phone.as_deref(), 40);
     let (Some(email), Some(secret), Some(first_name), Some(last_name)) = (email, secret, first_name, last_name) else {
         return Err(errors.into());
     };

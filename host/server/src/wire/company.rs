@@ -694,8 +694,9 @@ pub struct SwitchIn {
     pub company_id: String,
 }
 
-/// Body of `POST /admin/v1/companies/{id}/users`: an existing buyer of the shop joins this
-/// company as well.
+/// Body of `POST /admin/v1/companies/{id}/users`. An address that has an account in the shop
+/// adds that buyer to this company as well (send no password then); a new address creates the
+/// account (password and names required).
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddUserIn {
@@ -704,6 +705,21 @@ pub struct AddUserIn {
     pub email: String,
     /// A role of this company.
     pub role_id: String,
+    /// For a new account: at least 10 characters.
+    #[serde(default)]
+    pub password: Option<String>,
+    /// For a new account.
+    #[serde(default)]
+    pub first_name: Option<String>,
+    /// For a new account.
+    #[serde(default)]
+    pub last_name: Option<String>,
+    /// Job title.
+    #[serde(default)]
+    pub job_title: Option<String>,
+    /// Phone.
+    #[serde(default)]
+    pub phone: Option<String>,
 }
 
 /// Body of `PATCH /store/v1/company`: the company's own profile; absent fields stay.

@@ -15,7 +15,7 @@ use crate::api::company_form::{self, ProfileChangeIn, ProfileIn, changed_profile
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{AdminTenant, JsonBody, QueryParams};
 use crate::state::AppState;
-use crate::wire::company::{AddUserIn, CompanyUserList, CompanyUserOut, CompanyUserPatch, AuditList, CompanyIn, CompanyList, CompanyOut, CompanyPatch, CompanyQuery};
+use crate::wire::company::{AddUserIn, CompanyAdminIn, CompanyUserList, CompanyUserOut, CompanyUserPatch, AuditList, CompanyIn, CompanyList, CompanyOut, CompanyPatch, CompanyQuery};
 use crate::wire::product::page_limit;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -234,8 +234,9 @@ async fn list_company_users(AdminTenant(tenant): AdminTenant, State(state): Stat
     Ok(Json(CompanyUserList { items: users.iter().map(Into::into).collect() }))
 }
 
-/// Add an existing buyer of the shop (a user of another company) to this company with one of
-/// its roles. The buyer then picks the company at login (`company_id`) or switches to it.
+/// Add a user to the company with one of its roles: a new account, or an existing buyer of the
+/// shop (a user of another company), who then picks the company at login (`company_id`) or
+/// switches to it.
 #[utoipa::path(
     post, path = "/companies/{id}/users", tag = "admin",
     params(("id" = String, Path, description = "Company id")),
@@ -252,8 +253,27 @@ async fn add_company_user(
 ) -> ApiResult<(StatusCode, Json<CompanyUserOut>)> {
     let company = company(&state, &tenant, &id).await?;
     let email = Email::parse(&body.email).map_err(|e| ApiError::invalid_field("email", e))?;
-    let buyer = state.store().buyers(&tenant.id).by_email(&email).await?.ok_or_else(|| ApiError::invalid_field("email", "no buyer has this address in this shop"))?;
-    let user = state.store().company_users(&tenant.id, &company.id).add_existing(&buyer.id, &body.role_id, MERCHANT).await.map_err(|e| match e {
+    let users = state.store().company_users(&tenant.id, &company.id);
+    let existing = state.store().buyers(&tenant.id).by_email(&email).await?;
+    let added = match existing {
+        Some(_) if body.password.is_some() => {
+            return Err(ApiError::invalid_field("password", "this address has an account in the shop; leave the password out to add that buyer"));
+        }
+        Some(buyer) => users.add_existing(&buyer.id, &body.role_id, MERCHANT).await,
+        None => {
+            let account = CompanyAdminIn {
+                email: body.email.clone(),
+                password: body.password.clone().unwrap_or_default(),
+                first_name: body.first_name.clone().unwrap_or_default(),
+                last_name: body.last_name.clone().unwrap_or_default(),
+                job_title: body.job_title.clone(),
+                phone: body.phone.clone(),
+            };
+            let buyer = company_form::person(FieldErrors::new(), "", &account).await?;
+            users.create(&buyer, &body.role_id, MERCHANT).await
+        }
+    };
+    let user = added.map_err(|e| match e {
         hanse_store::StoreError::Refused("unknown_role", message) => ApiError::invalid_field("role_id", message),
         other => other.into(),
     })?;

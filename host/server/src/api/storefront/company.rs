@@ -11,17 +11,17 @@ use hanse_domain::company::permission::{
     COMPANY_USERS_VIEW,
 };
 use hanse_domain::company::profile::parse_optional_text;
-use hanse_domain::company::{Email, Password, Permissions, Resource, UserStatus};
+use hanse_domain::company::{Permissions, Resource, UserStatus};
 use hanse_domain::tenant::parse_name;
-use hanse_store::{CompanyUserChange, NewBuyer, NodeKind, StructureNode};
+use hanse_store::{CompanyUserChange, NodeKind, StructureNode};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::password;
+use crate::api::company_form::person;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{LaterJson, SignedIn};
 use crate::state::AppState;
-use crate::wire::company::{AuditList, CompanyUserPatch, MoveIn, StructureOut, TeamIn, TeamOut, TeamPatch, CompanyUserIn, CompanyUserList, CompanyUserOut, RoleIn, RoleList, RoleOut, RolePatch};
+use crate::wire::company::{AuditList, CompanyAdminIn, CompanyUserPatch, MoveIn, StructureOut, TeamIn, TeamOut, TeamPatch, CompanyUserIn, CompanyUserList, CompanyUserOut, RoleIn, RoleList, RoleOut, RolePatch};
 
 /// Every protected storefront action (method, path, the permission it needs). The permission
 /// matrix test checks each one both ways, and fails for any `/store/v1/company` route missing
@@ -194,24 +194,20 @@ async fn list_users(me: SignedIn, State(state): State<AppState>) -> ApiResult<Js
 async fn create_user(me: SignedIn, State(state): State<AppState>, body: LaterJson) -> ApiResult<(StatusCode, Json<CompanyUserOut>)> {
     me.permissions.check(&COMPANY_USERS_EDIT)?;
     let body: CompanyUserIn = body.parse()?;
-    let mut errors = FieldErrors::new();
-    let email = errors.check("email", Email::parse(&body.email));
-    let secret = errors.check("password", Password::parse(&body.password));
-    let first_name = errors.check("first_name", parse_name(&body.first_name, 100));
-    let last_name = errors.check("last_name", parse_name(&body.last_name, 100));
-    let job_title = errors.check("job_title", parse_optional_text(body.job_title.as_deref().unwrap_or(""), 100)).unwrap_or_default();
-    let phone = errors.check("phone", parse_optional_text(body.phone.as_deref().unwrap_or(""), 40)).unwrap_or_default();
     let company = &me.membership.company_id;
+    let mut errors = FieldErrors::new();
     if state.store().company_roles(&me.tenant.id, company).get(&body.role_id).await?.is_none() {
         errors.add("role_id", "is not a role of your company");
     }
-    let (Some(email), Some(secret), Some(first_name), Some(last_name)) = (email, secret, first_name, last_name) else {
-        return Err(errors.into());
+    let account = CompanyAdminIn {
+        email: body.email,
+        password: body.password,
+        first_name: body.first_name,
+        last_name: body.last_name,
+        job_title: body.job_title,
+        phone: body.phone,
     };
-    if !errors.is_empty() {
-        return Err(errors.into());
-    }
-    let buyer = NewBuyer { email, password_hash: password::hash(&secret).await?, first_name, last_name, job_title, phone };
+    let buyer = person(errors, "", &account).await?;
     let user = state.store().company_users(&me.tenant.id, company).create(&buyer, &body.role_id, &me.actor()).await.map_err(|e| match e {
         hanse_store::StoreError::Refused("unknown_role", message) => ApiError::invalid_field("role_id", message),
         other => other.into(),
