@@ -176,10 +176,14 @@ async fn buyers_log_in_only_while_their_company_allows_it() {
     let (status, _) = send(server.store("acme", Method::GET, "/store/v1/me")).await;
     assert_eq!(status, 401);
 
-    // Blocked: may still log in and read; rejected: refused, and the open session stops at once.
+    // Blocked: may still log in and read, not change anything; rejected: refused, and the open
+    // session stops at once.
     send(server.admin(&acme, Method::PATCH, &path).json(&json!({"status": "blocked"}))).await;
     let (status, _) = send(me(&server, "acme", &token)).await;
     assert_eq!(status, 200);
+    assert_eq!(send(server.store("acme", Method::GET, "/store/v1/company/roles").bearer_auth(&token)).await.0, 200);
+    let (status, body) = send(server.store("acme", Method::POST, "/store/v1/company/roles").bearer_auth(&token).json(&json!({"name": "X", "permissions": []}))).await;
+    assert_eq!((status, code(&body)), (403, "company_blocked"), "{body}");
     let (status, _) = login(&server, "acme", "ann@bolt.example", "correct horse 1").await;
     assert_eq!(status, 200);
     send(server.admin(&acme, Method::PATCH, &path).json(&json!({"status": "rejected", "reject_reason": "fraud"}))).await;

@@ -29,6 +29,22 @@ pub struct SignedIn {
     pub permissions: Permissions,
 }
 
+impl SignedIn {
+    /// `Ok` while the company may change things; a blocked company's people may log in and
+    /// browse but not submit anything (`company_blocked`).
+    pub fn require_active_company(&self) -> Result<(), ApiError> {
+        if self.membership.company_status.allows_transactions() {
+            Ok(())
+        } else {
+            Err(ApiError::new(
+                axum::http::StatusCode::FORBIDDEN,
+                "company_blocked",
+                format!("{} is blocked by the merchant: you can browse, not change or order anything", self.membership.company_name),
+            ))
+        }
+    }
+}
+
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = ApiError;
 

@@ -119,6 +119,7 @@ async fn list_roles(me: SignedIn, State(state): State<AppState>) -> ApiResult<Js
 )]
 async fn create_role(me: SignedIn, State(state): State<AppState>, body: LaterJson) -> ApiResult<(StatusCode, Json<RoleOut>)> {
     me.permissions.check(&COMPANY_ROLES_EDIT)?;
+    me.require_active_company()?;
     let body: RoleIn = body.parse()?;
     let mut errors = FieldErrors::new();
     let name = errors.check("name", parse_name(&body.name, 100));
@@ -141,6 +142,7 @@ async fn create_role(me: SignedIn, State(state): State<AppState>, body: LaterJso
 )]
 async fn update_role(me: SignedIn, State(state): State<AppState>, Path(id): Path<String>, body: LaterJson) -> ApiResult<Json<RoleOut>> {
     me.permissions.check(&COMPANY_ROLES_EDIT)?;
+    me.require_active_company()?;
     let body: RolePatch = body.parse()?;
     let mut errors = FieldErrors::new();
     let name = body.name.as_deref().map(|n| errors.check("name", parse_name(n, 100)));
@@ -166,6 +168,7 @@ async fn update_role(me: SignedIn, State(state): State<AppState>, Path(id): Path
 )]
 async fn delete_role(me: SignedIn, State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<StatusCode> {
     me.permissions.check(&COMPANY_ROLES_EDIT)?;
+    me.require_active_company()?;
     state.store().company_roles(&me.tenant.id, &me.membership.company_id).delete(&id, &me.actor()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -193,6 +196,7 @@ async fn list_users(me: SignedIn, State(state): State<AppState>) -> ApiResult<Js
 )]
 async fn create_user(me: SignedIn, State(state): State<AppState>, body: LaterJson) -> ApiResult<(StatusCode, Json<CompanyUserOut>)> {
     me.permissions.check(&COMPANY_USERS_EDIT)?;
+    me.require_active_company()?;
     let body: CompanyUserIn = body.parse()?;
     let company = &me.membership.company_id;
     let mut errors = FieldErrors::new();
@@ -250,6 +254,7 @@ fn tree(node: &StructureNode, nodes: &[StructureNode]) -> StructureOut {
 )]
 async fn create_team(me: SignedIn, State(state): State<AppState>, body: LaterJson) -> ApiResult<(StatusCode, Json<TeamOut>)> {
     me.permissions.check(&COMPANY_USERS_EDIT)?;
+    me.require_active_company()?;
     let body: TeamIn = body.parse()?;
     let mut errors = FieldErrors::new();
     let name = errors.check("name", parse_name(&body.name, 100));
@@ -276,6 +281,7 @@ async fn create_team(me: SignedIn, State(state): State<AppState>, body: LaterJso
 )]
 async fn update_team(me: SignedIn, State(state): State<AppState>, Path(id): Path<String>, body: LaterJson) -> ApiResult<StatusCode> {
     me.permissions.check(&COMPANY_USERS_EDIT)?;
+    me.require_active_company()?;
     let body: TeamPatch = body.parse()?;
     let mut errors = FieldErrors::new();
     let name = body.name.as_deref().map(|n| errors.check("name", parse_name(n, 100))).flatten();
@@ -301,6 +307,7 @@ async fn update_team(me: SignedIn, State(state): State<AppState>, Path(id): Path
 )]
 async fn delete_team(me: SignedIn, State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<StatusCode> {
     me.permissions.check(&COMPANY_USERS_EDIT)?;
+    me.require_active_company()?;
     state.store().company_structure(&me.tenant.id, &me.membership.company_id).delete_team(&id, &me.actor()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -317,6 +324,7 @@ async fn delete_team(me: SignedIn, State(state): State<AppState>, Path(id): Path
 )]
 async fn move_node(me: SignedIn, State(state): State<AppState>, Path(id): Path<String>, body: LaterJson) -> ApiResult<StatusCode> {
     me.permissions.check(&COMPANY_USERS_EDIT)?;
+    me.require_active_company()?;
     let body: MoveIn = body.parse()?;
     state.store().company_structure(&me.tenant.id, &me.membership.company_id).move_node(&id, &body.parent_id, &me.actor()).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -347,6 +355,7 @@ async fn get_user(me: SignedIn, State(state): State<AppState>, Path(id): Path<St
 )]
 async fn update_user(me: SignedIn, State(state): State<AppState>, Path(id): Path<String>, body: LaterJson) -> ApiResult<Json<CompanyUserOut>> {
     me.permissions.check(&COMPANY_USERS_EDIT)?;
+    me.require_active_company()?;
     let body: CompanyUserPatch = body.parse()?;
     let user = update_company_user(&state, &me.tenant, &me.membership.company_id, &id, &body, &me.actor()).await?;
     Ok(Json((&user).into()))

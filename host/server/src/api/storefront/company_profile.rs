@@ -46,6 +46,7 @@ async fn get_profile(me: SignedIn, State(state): State<AppState>) -> ApiResult<J
 )]
 async fn patch_profile(me: SignedIn, State(state): State<AppState>, body: LaterJson) -> ApiResult<Json<CompanyOut>> {
     me.permissions.check(&COMPANY_ACCOUNT_EDIT)?;
+    me.require_active_company()?;
     let body: ProfilePatch = body.parse()?;
     if body.address.is_some() {
         me.permissions.check(&COMPANY_ADDRESS_EDIT)?;
@@ -113,6 +114,7 @@ async fn list_addresses(me: SignedIn, State(state): State<AppState>) -> ApiResul
 )]
 async fn create_address(me: SignedIn, State(state): State<AppState>, body: LaterJson) -> ApiResult<(StatusCode, Json<BookAddressOut>)> {
     me.permissions.check(&COMPANY_ADDRESS_EDIT)?;
+    me.require_active_company()?;
     let input = book_address(&body.parse()?)?;
     let created = state.store().company_addresses(&me.tenant.id, &me.membership.company_id).create(&input, &format!("buyer:{}", me.buyer.id)).await?;
     Ok((StatusCode::CREATED, Json((&created).into())))
@@ -129,6 +131,7 @@ async fn create_address(me: SignedIn, State(state): State<AppState>, body: Later
 )]
 async fn update_address(me: SignedIn, State(state): State<AppState>, Path(id): Path<String>, body: LaterJson) -> ApiResult<Json<BookAddressOut>> {
     me.permissions.check(&COMPANY_ADDRESS_EDIT)?;
+    me.require_active_company()?;
     let input = book_address(&body.parse()?)?;
     let updated = state.store().company_addresses(&me.tenant.id, &me.membership.company_id).update(&id, &input, &format!("buyer:{}", me.buyer.id)).await?;
     Ok(Json((&updated).into()))
@@ -143,6 +146,7 @@ async fn update_address(me: SignedIn, State(state): State<AppState>, Path(id): P
 )]
 async fn delete_address(me: SignedIn, State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<StatusCode> {
     me.permissions.check(&COMPANY_ADDRESS_EDIT)?;
+    me.require_active_company()?;
     state.store().company_addresses(&me.tenant.id, &me.membership.company_id).delete(&id, &format!("buyer:{}", me.buyer.id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
