@@ -11,6 +11,7 @@ pub mod error;
 pub mod money;
 mod named;
 pub mod plugin;
+pub mod price_rules;
 pub mod product;
 pub mod tenant;
 pub mod time;

@@ -13,7 +13,7 @@ pub struct Timestamp(i64);
 
 impl Timestamp {
     /// From milliseconds since the Unix epoch, as stored.
-    pub fn from_millis(millis: i64) -> Self {
+    pub const fn from_millis(millis: i64) -> Self {
         Timestamp(millis)
     }
 
