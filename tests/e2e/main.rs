@@ -2,6 +2,7 @@
 //!
 //! They run on SQLite, or on PostgreSQL when `HANSE_TEST_POSTGRES_URL` is set.
 
+mod buyers;
 mod catalog;
 mod companies;
 mod harness;

@@ -5,7 +5,9 @@
 //! names every bad field.
 
 pub mod category;
+pub mod buyer;
 pub mod company;
+pub mod company_people;
 pub mod plugin;
 pub mod product;
 pub mod tenant;

@@ -15,7 +15,8 @@ use crate::api::company_form::{self, ProfileChangeIn, ProfileIn, changed_profile
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{AdminTenant, JsonBody, QueryParams};
 use crate::state::AppState;
-use crate::wire::company::{AddUserIn, CompanyAdminIn, CompanyUserList, CompanyUserOut, CompanyUserPatch, AuditList, CompanyIn, CompanyList, CompanyOut, CompanyPatch, CompanyQuery};
+use crate::wire::company::{AuditList, CompanyAdminIn, CompanyIn, CompanyList, CompanyOut, CompanyPatch, CompanyQuery};
+use crate::wire::company_people::{AddUserIn, CompanyUserList, CompanyUserOut, CompanyUserPatch};
 use crate::wire::product::page_limit;
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -12,7 +12,7 @@ use crate::auth::session::{SESSION_TTL_MILLIS, choose};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{JsonBody, SignedIn, StoreTenant};
 use crate::state::AppState;
-use crate::wire::company::{LoginIn, MeOut, SwitchIn, PasswordChangeIn, PasswordResetConfirmIn, PasswordResetIn, SessionOut};
+use crate::wire::buyer::{LoginIn, MeOut, PasswordChangeIn, PasswordResetConfirmIn, PasswordResetIn, SessionOut, SwitchIn};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

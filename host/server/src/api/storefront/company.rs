@@ -21,7 +21,8 @@ use crate::api::company_form::person;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{LaterJson, SignedIn};
 use crate::state::AppState;
-use crate::wire::company::{AuditList, CompanyAdminIn, CompanyUserPatch, MoveIn, StructureOut, TeamIn, TeamOut, TeamPatch, CompanyUserIn, CompanyUserList, CompanyUserOut, RoleIn, RoleList, RoleOut, RolePatch};
+use crate::wire::company::{AuditList, CompanyAdminIn};
+use crate::wire::company_people::{CompanyUserIn, CompanyUserList, CompanyUserOut, CompanyUserPatch, MoveIn, RoleIn, RoleList, RoleOut, RolePatch, StructureOut, TeamIn, TeamOut, TeamPatch};
 
 /// Every protected storefront action (method, path, the permission it needs). The permission
 /// matrix test checks each one both ways, and fails for any `/store/v1/company` route missing
