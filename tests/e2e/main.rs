@@ -10,6 +10,7 @@ mod import;
 mod isolation;
 mod operator;
 mod outside;
+mod pricing;
 mod platform;
 mod plugin_cli;
 mod plugins;

@@ -55,6 +55,11 @@ impl Currency {
     pub fn round(self, amount: Decimal) -> Decimal {
         amount.round_dp_with_strategy(self.minor_units, RoundingStrategy::MidpointAwayFromZero)
     }
+
+    /// `amount` rounded and written with exactly the currency's decimals (`"200.00"`).
+    pub fn format(self, amount: Decimal) -> String {
+        format!("{:.*}", self.minor_units() as usize, self.round(amount))
+    }
 }
 
 impl fmt::Display for Currency {

@@ -10,6 +10,7 @@ pub mod currency;
 pub mod error;
 pub mod money;
 mod named;
+pub mod ordering;
 pub mod plugin;
 pub mod price_rules;
 pub mod product;

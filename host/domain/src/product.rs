@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::money::{Price, Weight};
+use crate::ordering::SaleQuantity;
 use crate::tenant::parse_name;
 use crate::{FieldErrors, ValueError};
 
@@ -153,6 +154,8 @@ pub struct ProductDraft {
     pub weight: Option<Weight>,
     /// Free-form attributes.
     pub attributes: Attributes,
+    /// How much one cart line may hold.
+    pub sale: SaleQuantity,
 }
 
 /// Raw product fields as text, before validation (from JSON or a CSV row).
@@ -172,6 +175,12 @@ pub struct ProductInput<'a> {
     pub weight: Option<&'a str>,
     /// `attributes`
     pub attributes: BTreeMap<String, String>,
+    /// `min_sale_quantity`, if given (default 1).
+    pub min_sale_quantity: Option<&'a str>,
+    /// `max_sale_quantity`, if given (default none).
+    pub max_sale_quantity: Option<&'a str>,
+    /// `quantity_increment`, if given (default 1).
+    pub quantity_increment: Option<&'a str>,
 }
 
 impl ProductDraft {
@@ -185,6 +194,13 @@ impl ProductDraft {
         let status = errors.check("status", input.status.map_or(Ok(ProductStatus::Active), ProductStatus::parse));
         let weight = errors.check("weight", input.weight.map(Weight::parse).transpose());
         let attributes = errors.check("attributes", Attributes::parse(input.attributes));
+        let sale = match SaleQuantity::parse(input.min_sale_quantity, input.max_sale_quantity, input.quantity_increment) {
+            Ok(sale) => Some(sale),
+            Err((field, error)) => {
+                errors.add(field, error);
+                None
+            }
+        };
         errors.finish(|| {
             Some(ProductDraft {
                 sku: sku?,
@@ -194,6 +210,7 @@ impl ProductDraft {
                 status: status?,
                 weight: weight?,
                 attributes: attributes?,
+                sale: sale?,
             })
         })
     }

@@ -74,6 +74,12 @@ impl ApiError {
             "team" => "team_not_found",
             "node" => "node_not_found",
             "address" => "address_not_found",
+            "shared catalog" => "shared_catalog_not_found",
+            "price list" => "price_list_not_found",
+            "segment" => "segment_not_found",
+            "cart line" => "cart_line_not_found",
+            "requisition list" => "requisition_list_not_found",
+            "requisition list item" => "requisition_list_item_not_found",
             _ => "not_found",
         };
         Self::new(StatusCode::NOT_FOUND, code, format!("{resource} not found"))
@@ -101,6 +107,11 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         self.code
     }
+
+    /// The message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
 }
 
 impl From<FieldErrors> for ApiError {
@@ -123,6 +134,11 @@ impl From<StoreError> for ApiError {
         match error {
             StoreError::NotFound(resource) => ApiError::not_found(resource),
             StoreError::Conflict(message) => ApiError::new(StatusCode::CONFLICT, "already_exists", message),
+            // Naming something that does not exist is bad input; other refusals conflict with
+            // the current state.
+            StoreError::Refused(code @ ("unknown_sku" | "unknown_target" | "unknown_company"), message) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+            }
             StoreError::Refused(code, message) => ApiError::new(StatusCode::CONFLICT, code, message),
             StoreError::Unavailable(cause) => {
                 tracing::error!(%cause, "database unavailable");

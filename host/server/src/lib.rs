@@ -11,6 +11,7 @@ mod demo;
 mod error;
 mod extract;
 mod import;
+mod ordering;
 mod plugins;
 mod serve;
 mod state;

@@ -96,6 +96,15 @@ impl Tenants<'_> {
         .execute(&mut *tx)
         .await
         .map_err(StoreError::on_unique(format!("a tenant with slug {:?} already exists", new.slug.as_str())))?;
+        sqlx::query(
+            "INSERT INTO shared_catalogs (tenant_id, id, name, description, kind, created_at, updated_at)
+             VALUES ($1, $2, 'Public catalog', '', 'public', $3, $3)",
+        )
+        .bind(&id)
+        .bind(crate::PUBLIC_CATALOG)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
         for domain in &new.domains {
             sqlx::query("INSERT INTO tenant_domains (domain, tenant_id) VALUES ($1, $2)")
                 .bind(domain.as_str())

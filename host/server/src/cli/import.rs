@@ -8,6 +8,7 @@ use hanse_store::Store;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::CliError;
+use crate::import::price_lists::import_entries;
 use crate::import::products::{ImportError, import_products};
 
 #[derive(Subcommand)]
@@ -24,16 +25,40 @@ pub enum ImportCommand {
         /// The CSV file.
         file: PathBuf,
     },
+    /// Import price-list entries from a CSV file: upsert by SKU and quantity, idempotent,
+    /// per-row errors.
+    ///
+    /// Columns: sku, and price (a fixed unit price) or percent_off (off the list price);
+    /// optional min_quantity (or qty, tier_price_qty) for quantity breaks, valid_from and
+    /// valid_to (RFC 3339). Exits with status 1 if any row was refused (valid rows are applied).
+    Prices {
+        /// Slug of the tenant.
+        #[arg(long)]
+        tenant: String,
+        /// Id of the price list (`pl_...`) to import into; it must exist.
+        #[arg(long)]
+        list: String,
+        /// The CSV file.
+        file: PathBuf,
+    },
 }
 
 pub async fn run(store: &Store, command: ImportCommand) -> Result<(), CliError> {
-    let ImportCommand::Products { tenant, file } = command;
+    let (tenant, file, list) = match command {
+        ImportCommand::Products { tenant, file } => (tenant, file, None),
+        ImportCommand::Prices { tenant, list, file } => (tenant, file, Some(list)),
+    };
     let slug = TenantSlug::parse(&tenant).map_err(|e| CliError::Usage(format!("--tenant: {e}")))?;
     let tenant = store
         .tenants()
         .get_by_slug(&slug)
         .await?
         .ok_or_else(|| CliError::Usage(format!("no tenant with slug {:?}", slug.as_str())))?;
+    if let Some(list) = &list {
+        if store.price_lists(&tenant.id).get(list).await?.is_none() {
+            return Err(CliError::Usage(format!("--list: no price list {list:?} in tenant {}", slug.as_str())));
+        }
+    }
     let handle = std::fs::File::open(&file).map_err(|e| CliError::Io(format!("cannot open {}: {e}", file.display())))?;
     let size = handle.metadata().map(|m| m.len()).unwrap_or(0);
     let bar = ProgressBar::new(size);
@@ -42,7 +67,10 @@ pub async fn run(store: &Store, command: ImportCommand) -> Result<(), CliError> 
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let reader = std::io::BufReader::with_capacity(1 << 20, handle);
-    let result = import_products(store, &tenant.id, reader, |bytes| bar.set_position(bytes)).await;
+    let result = match &list {
+        None => import_products(store, &tenant.id, reader, |bytes| bar.set_position(bytes)).await,
+        Some(list) => import_entries(store, &tenant.id, list, reader, |bytes| bar.set_position(bytes)).await,
+    };
     bar.finish_and_clear();
     let report = result.map_err(|e| match e {
         ImportError::InvalidFile { .. } | ImportError::Read(_) => CliError::Usage(format!("{}: {e}", file.display())),

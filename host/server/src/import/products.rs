@@ -30,11 +30,11 @@ pub const MAX_LISTED_ERRORS: usize = 1_000;
 pub struct ImportReport {
     /// Data rows read (the header excluded).
     pub rows: u64,
-    /// Products created.
+    /// Records created (products, or price-list entries).
     pub created: u64,
-    /// Existing products changed.
+    /// Existing records changed.
     pub updated: u64,
-    /// Rows that matched the stored product exactly.
+    /// Rows that matched the stored record exactly.
     pub unchanged: u64,
     /// Rows refused (listed in `errors`).
     pub failed: u64,
@@ -46,6 +46,14 @@ pub struct ImportReport {
     pub duration_ms: u64,
     /// Data rows per second.
     pub rows_per_second: u64,
+}
+
+impl ImportReport {
+    /// Records the wall time and the rate.
+    pub(super) fn finish(&mut self, elapsed: std::time::Duration) {
+        self.duration_ms = elapsed.as_millis() as u64;
+        self.rows_per_second = (self.rows as f64 / elapsed.as_secs_f64().max(1e-6)) as u64;
+    }
 }
 
 /// One refused row.
@@ -85,7 +93,7 @@ pub enum ImportError {
     },
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Column {
     Sku,
     Name,
@@ -95,6 +103,9 @@ enum Column {
     Weight,
     Categories,
     Quantity,
+    MinSale,
+    MaxSale,
+    Increment,
     Attribute,
 }
 
@@ -122,14 +133,19 @@ fn parse_header(record: &csv::ByteRecord) -> Result<Header, ImportError> {
             "weight" => Column::Weight,
             "categories" => Column::Categories,
             "quantity" | "qty" => Column::Quantity,
+            // Magento's product CSV names.
+            "min_sale_quantity" | "min_cart_qty" => Column::MinSale,
+            "max_sale_quantity" | "max_cart_qty" => Column::MaxSale,
+            "quantity_increment" | "qty_increments" => Column::Increment,
             other if other.starts_with("attribute.") && other.len() > "attribute.".len() => Column::Attribute,
             other => {
                 return Err(invalid(format!(
-                    "unknown column {other:?}; known: sku, name, price, description, status, weight, categories, quantity, attribute.<code>"
+                    "unknown column {other:?}; known: sku, name, price, description, status, weight, categories, quantity, min_sale_quantity, max_sale_quantity, quantity_increment, attribute.<code>"
                 )));
             }
         };
-        let key = if column == Column::Quantity { "quantity".to_owned() } else { name.clone() };
+        // Aliases (`qty`, Magento's names) count as the column they stand for.
+        let key = if column == Column::Attribute { name.clone() } else { format!("{column:?}") };
         if !seen.insert(key) {
             return Err(invalid(format!("column {name:?} appears twice")));
         }
@@ -149,6 +165,7 @@ fn parse_header(record: &csv::ByteRecord) -> Result<Header, ImportError> {
         status: !has(Column::Status),
         weight: !has(Column::Weight),
         attributes: !has(Column::Attribute),
+        sale: !(has(Column::MinSale) || has(Column::MaxSale) || has(Column::Increment)),
     };
     Ok(Header { columns, keep })
 }
@@ -164,6 +181,9 @@ struct Cells<'a> {
     weight: Option<&'a str>,
     categories: Option<&'a str>,
     quantity: Option<&'a str>,
+    min_sale: Option<&'a str>,
+    max_sale: Option<&'a str>,
+    increment: Option<&'a str>,
     attributes: BTreeMap<String, String>,
 }
 
@@ -233,6 +253,9 @@ pub async fn import_products(
                 Column::Weight => cells.weight = optional,
                 Column::Categories => cells.categories = optional,
                 Column::Quantity => cells.quantity = optional,
+                Column::MinSale => cells.min_sale = optional,
+                Column::MaxSale => cells.max_sale = optional,
+                Column::Increment => cells.increment = optional,
                 Column::Attribute => {
                     if let Some(value) = optional {
                         cells.attributes.insert(name["attribute.".len()..].to_owned(), value.to_owned());
@@ -249,6 +272,9 @@ pub async fn import_products(
             status: cells.status,
             weight: cells.weight,
             attributes: std::mem::take(&mut cells.attributes),
+            min_sale_quantity: cells.min_sale,
+            max_sale_quantity: cells.max_sale,
+            quantity_increment: cells.increment,
         });
         let draft = match draft {
             Ok(d) => d,
@@ -285,17 +311,16 @@ pub async fn import_products(
     apply(store, tenant, &mut batch, &mut report, &mut applied).await?;
     progress(reader.position().byte());
     let elapsed = started.elapsed();
-    report.duration_ms = elapsed.as_millis() as u64;
-    report.rows_per_second = (report.rows as f64 / elapsed.as_secs_f64().max(1e-6)) as u64;
+    report.finish(elapsed);
     Ok(report)
 }
 
-fn refuse(report: &mut ImportReport, line: u64, sku: Option<String>, field: Option<String>, message: String) {
+pub(super) fn refuse(report: &mut ImportReport, line: u64, sku: Option<String>, field: Option<String>, message: String) {
     refuse_row(report, line, sku, vec![(field, message)]);
 }
 
 /// Counts one failed row and lists each of its problems (up to the listing limit).
-fn refuse_row(report: &mut ImportReport, line: u64, sku: Option<String>, problems: Vec<(Option<String>, String)>) {
+pub(super) fn refuse_row(report: &mut ImportReport, line: u64, sku: Option<String>, problems: Vec<(Option<String>, String)>) {
     report.failed += 1;
     for (field, message) in problems {
         if report.errors.len() < MAX_LISTED_ERRORS {

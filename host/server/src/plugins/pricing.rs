@@ -1,14 +1,17 @@
-//! The pricing pipeline: list price, then every enabled pricing plugin of the tenant in the
-//! merchant's order, each seeing the previous step's prices. Pricing fails closed: a plugin that
-//! fails stops the whole pricing with an error naming it, never a price without it.
+//! The pricing pipeline: the list price; then the lowest of it and every price-list entry that
+//! applies to the buyer, the quantity and the moment (`hanse_domain::price_rules`); then every
+//! enabled pricing plugin of the tenant in the merchant's order, each seeing the previous step's
+//! prices. Pricing fails closed: a plugin that fails stops the whole pricing with an error
+//! naming it, never a price without it.
 
 use std::sync::Arc;
 
 use axum::http::StatusCode;
 use hanse_domain::plugin::PluginKind;
+use hanse_domain::price_rules::{EntryRule, resolve};
 use hanse_domain::product::{ProductStatus, Sku};
 use hanse_runtime::types::{Attribute, Context, Customer, PriceLine, PriceRequest};
-use hanse_store::{Store, Tenant, now};
+use hanse_store::{Audience, Product, Store, Tenant, now};
 use rust_decimal::Decimal;
 
 use super::host::PluginHost;
@@ -19,10 +22,12 @@ use crate::error::ApiError;
 /// One step that set a line's unit price.
 #[derive(Debug, Clone)]
 pub struct Step {
-    /// `list_price` or `plugin`.
+    /// `list_price`, `price_list` or `plugin`.
     pub source: &'static str,
-    /// The plugin, for plugin steps.
+    /// The plugin (id, version), for plugin steps.
     pub plugin: Option<(String, String)>,
+    /// The price list (id, name), for price-list steps.
+    pub price_list: Option<(String, String)>,
     /// The unit price after this step, 1/10,000 units.
     pub unit_price: i64,
     /// Why.
@@ -44,36 +49,93 @@ pub struct PricedLine {
     pub line_total: Decimal,
     /// How the unit price was reached.
     pub explanation: Vec<Step>,
+    /// Lower unit prices from larger quantities on, before plugins: (from quantity, unit price).
+    pub tiers: Vec<(i64, i64)>,
 }
 
-/// Prices `lines` (SKU and quantity) for `tenant`. Unknown or inactive SKUs are refused with
-/// their line named.
+/// Prices `lines` (SKU and quantity) for `tenant` as `audience` sees them. Unknown, inactive
+/// and hidden SKUs are refused alike, with their line named, so the answer does not reveal
+/// what the buyer's catalog hides.
 pub async fn price_lines(
     host: &Arc<PluginHost>,
     store: &Store,
     tenant: &Tenant,
+    audience: &Audience,
     lines: &[(Sku, i64)],
 ) -> Result<Vec<PricedLine>, ApiError> {
     let skus: Vec<Sku> = lines.iter().map(|(sku, _)| sku.clone()).collect();
     let products = store.products(&tenant.id).get_many(&skus).await?;
-    let mut priced = Vec::with_capacity(lines.len());
-    let mut attributes = Vec::with_capacity(lines.len());
+    let names: Vec<&str> = lines.iter().map(|(sku, _)| sku.as_str()).collect();
+    let shown = store.shared_catalogs(&tenant.id).access(&audience.catalog, &names).await?;
+    let mut found = Vec::with_capacity(lines.len());
     for (i, (sku, quantity)) in lines.iter().enumerate() {
         let product = products
             .get(sku.as_str())
-            .filter(|p| p.draft.status == ProductStatus::Active)
+            .filter(|p| p.draft.status == ProductStatus::Active && shown.contains_key(sku.as_str()))
             .ok_or_else(|| ApiError::invalid_field(&format!("lines[{i}].sku"), format!("no product {sku} is for sale")))?;
-        let list = product.draft.price.units();
+        found.push((product, *quantity));
+    }
+    price_products(host, store, tenant, audience, &found).await
+}
+
+/// Prices products the caller has already found visible to `audience`.
+pub async fn price_products(
+    host: &Arc<PluginHost>,
+    store: &Store,
+    tenant: &Tenant,
+    audience: &Audience,
+    lines: &[(&Product, i64)],
+) -> Result<Vec<PricedLine>, ApiError> {
+    if lines.is_empty() {
+        return Ok(Vec::new());
+    }
+    let at = now();
+    let skus: Vec<&str> = lines.iter().map(|(p, _)| p.draft.sku.as_str()).collect();
+    let entries = store.price_lists(&tenant.id).entries_for(audience, &skus).await?;
+    let mut priced = Vec::with_capacity(lines.len());
+    let mut attributes = Vec::with_capacity(lines.len());
+    for (product, quantity) in lines {
+        let list = product.draft.price;
         attributes.push(
             product.draft.attributes.as_map().iter().map(|(k, v)| Attribute { name: k.clone(), value: v.clone() }).collect::<Vec<_>>(),
         );
+        let mut explanation = vec![Step { source: "list_price", plugin: None, price_list: None, unit_price: list.units(), reason: "list price".into() }];
+        let applicable = entries.get(product.draft.sku.as_str()).map_or(&[][..], Vec::as_slice);
+        let resolved = resolve(list, *quantity, at, applicable);
+        if let Some(entry) = resolved.entry {
+            let rule = match entry.rule {
+                EntryRule::Fixed(price) => format!("fixed {price}"),
+                EntryRule::PercentOff(percent) => format!("{}% off the list price", percent.value()),
+            };
+            let tier = if entry.min_quantity > 1 { format!(" from {} units", entry.min_quantity) } else { String::new() };
+            explanation.push(Step {
+                source: "price_list",
+                plugin: None,
+                price_list: Some((entry.list_id.clone(), entry.list_name.clone())),
+                unit_price: resolved.unit_price.units(),
+                reason: format!("price list {:?}: {rule}{tier}", entry.list_name),
+            });
+        }
+        let mut tiers: Vec<(i64, i64)> = Vec::new();
+        let mut breaks: Vec<i64> = applicable.iter().map(|e| e.min_quantity).filter(|q| q > quantity).collect();
+        breaks.sort_unstable();
+        breaks.dedup();
+        let mut best = resolved.unit_price;
+        for from in breaks {
+            let tier = resolve(list, from, at, applicable).unit_price;
+            if tier < best {
+                tiers.push((from, tier.units()));
+                best = tier;
+            }
+        }
         priced.push(PricedLine {
-            sku: sku.clone(),
+            sku: product.draft.sku.clone(),
             quantity: *quantity,
-            list_price: list,
-            unit_price: list,
+            list_price: list.units(),
+            unit_price: resolved.unit_price.units(),
             line_total: Decimal::ZERO,
-            explanation: vec![Step { source: "list_price", plugin: None, unit_price: list, reason: "list price".into() }],
+            explanation,
+            tiers,
         });
     }
 
@@ -84,9 +146,13 @@ pub async fn price_lines(
             context: Context {
                 tenant: tenant.slug.to_string(),
                 currency: tenant.currency.code().to_owned(),
-                now: now().millis(),
+                now: at.millis(),
                 config: plugin.config.clone(),
-                customer: Customer { company_id: None, customer_group: None, segments: vec![] },
+                customer: Customer {
+                    company_id: audience.company.clone(),
+                    customer_group: audience.customer_group.clone(),
+                    segments: audience.segments.clone(),
+                },
             },
             lines: priced
                 .iter()
@@ -130,6 +196,7 @@ pub async fn price_lines(
                 line.explanation.push(Step {
                     source: "plugin",
                     plugin: Some((plugin.id.to_string(), plugin.version.to_string())),
+                    price_list: None,
                     unit_price: change.unit_price,
                     reason: change.reason,
                 });

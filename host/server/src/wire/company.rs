@@ -348,6 +348,14 @@ pub struct RegistrationOut {
 pub struct SettingsOut {
     /// May buyers register companies on the storefront (they start `pending`).
     pub company_registration: bool,
+    /// May visitors without a session browse and price the public catalog.
+    pub guest_browsing: bool,
+}
+
+impl From<&hanse_store::TenantSettings> for SettingsOut {
+    fn from(s: &hanse_store::TenantSettings) -> Self {
+        SettingsOut { company_registration: s.company_registration, guest_browsing: s.guest_browsing }
+    }
 }
 
 /// Body of `PATCH /admin/v1/settings`: absent fields stay as they are.
@@ -357,6 +365,9 @@ pub struct SettingsPatch {
     /// May buyers register companies on the storefront.
     #[serde(default)]
     pub company_registration: Option<bool>,
+    /// May guests browse the public catalog (default true).
+    #[serde(default)]
+    pub guest_browsing: Option<bool>,
 }
 
 /// Body of `PATCH /store/v1/company`: the company's own profile; absent fields stay.

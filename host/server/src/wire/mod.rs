@@ -4,6 +4,8 @@
 //! numbers) and are parsed into domain types by the handlers, field by field, so one answer
 //! names every bad field.
 
+pub mod cart;
+pub mod catalogs;
 pub mod category;
 pub mod buyer;
 pub mod company;

@@ -293,7 +293,7 @@ pub struct PricedLineOut {
 /// One pricing step.
 #[derive(Serialize, ToSchema)]
 pub struct StepOut {
-    /// `list_price` or `plugin`.
+    /// `list_price`, `price_list` or `plugin`.
     pub source: String,
     /// The plugin, for plugin steps.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -301,8 +301,47 @@ pub struct StepOut {
     /// The plugin's version, for plugin steps.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// The price list's id, for price-list steps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_list: Option<String>,
+    /// The price list's name, for price-list steps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_list_name: Option<String>,
     /// Unit price after the step (4 decimals).
     pub unit_price: String,
     /// Why.
     pub reason: String,
+}
+
+impl From<&crate::plugins::pricing::Step> for StepOut {
+    fn from(step: &crate::plugins::pricing::Step) -> Self {
+        StepOut {
+            source: step.source.to_owned(),
+            plugin: step.plugin.as_ref().map(|(id, _)| id.clone()),
+            version: step.plugin.as_ref().map(|(_, v)| v.clone()),
+            price_list: step.price_list.as_ref().map(|(id, _)| id.clone()),
+            price_list_name: step.price_list.as_ref().map(|(_, name)| name.clone()),
+            unit_price: fixed4(step.unit_price),
+            reason: step.reason.clone(),
+        }
+    }
+}
+
+/// A 1/10,000 amount as a 4-decimal string.
+pub fn fixed4(units: i64) -> String {
+    hanse_domain::money::Fixed4::from_units(units).map_or_else(|_| rust_decimal::Decimal::new(units, 4).to_string(), |f| f.to_string())
+}
+
+impl PricedLineOut {
+    /// The wire form of a priced line, totals in `currency`.
+    pub fn new(line: &crate::plugins::pricing::PricedLine, currency: &hanse_domain::currency::Currency) -> Self {
+        PricedLineOut {
+            sku: line.sku.to_string(),
+            quantity: line.quantity,
+            list_price: fixed4(line.list_price),
+            unit_price: fixed4(line.unit_price),
+            line_total: currency.format(line.line_total),
+            explanation: line.explanation.iter().map(StepOut::from).collect(),
+        }
+    }
 }

@@ -44,11 +44,22 @@ pub struct ProductBody {
     /// Stock on hand. PUT changes it only when given.
     #[serde(default)]
     pub quantity: Option<i64>,
+    /// Fewest units on one cart line (default 1).
+    #[serde(default)]
+    pub min_sale_quantity: Option<i64>,
+    /// Most units on one cart line (default: no limit).
+    #[serde(default)]
+    pub max_sale_quantity: Option<i64>,
+    /// A cart line must hold a multiple of this (default 1).
+    #[serde(default)]
+    pub quantity_increment: Option<i64>,
 }
 
 impl ProductBody {
     /// Validates the body for the SKU `sku`.
     pub fn parse(&self, sku: &str) -> Result<(ProductDraft, Option<StockQuantity>), FieldErrors> {
+        let (min, max, increment) =
+            (self.min_sale_quantity.map(|n| n.to_string()), self.max_sale_quantity.map(|n| n.to_string()), self.quantity_increment.map(|n| n.to_string()));
         let draft = ProductDraft::parse(ProductInput {
             sku,
             name: &self.name,
@@ -57,6 +68,9 @@ impl ProductBody {
             status: self.status.as_deref(),
             weight: self.weight.as_ref().map(|w| w.0.as_str()),
             attributes: self.attributes.clone(),
+            min_sale_quantity: min.as_deref(),
+            max_sale_quantity: max.as_deref(),
+            quantity_increment: increment.as_deref(),
         });
         let quantity = self.quantity.map(StockQuantity::new).transpose();
         match (draft, quantity) {
@@ -102,6 +116,15 @@ pub struct ProductPatch {
     /// New stock on hand.
     #[serde(default)]
     pub quantity: Option<i64>,
+    /// New minimum units per cart line.
+    #[serde(default)]
+    pub min_sale_quantity: Option<i64>,
+    /// New maximum units per cart line; `null` removes the limit.
+    #[serde(default, deserialize_with = "super::nullable")]
+    pub max_sale_quantity: Option<Option<i64>>,
+    /// New quantity increment.
+    #[serde(default)]
+    pub quantity_increment: Option<i64>,
 }
 
 impl ProductPatch {
@@ -119,6 +142,9 @@ impl ProductPatch {
             attributes: self.attributes.clone().unwrap_or_else(|| current.attributes.as_map().clone()),
             categories: None,
             quantity: self.quantity,
+            min_sale_quantity: Some(self.min_sale_quantity.unwrap_or(current.sale.min)),
+            max_sale_quantity: self.max_sale_quantity.unwrap_or(current.sale.max),
+            quantity_increment: Some(self.quantity_increment.unwrap_or(current.sale.increment)),
         };
         body.parse(current.sku.as_str())
     }
@@ -147,6 +173,12 @@ pub struct ProductOut {
     pub categories: Vec<String>,
     /// Stock on hand.
     pub quantity: i64,
+    /// Fewest units on one cart line.
+    pub min_sale_quantity: i64,
+    /// Most units on one cart line; null for no limit.
+    pub max_sale_quantity: Option<i64>,
+    /// A cart line holds a multiple of this.
+    pub quantity_increment: i64,
     /// RFC 3339.
     pub created_at: String,
     /// RFC 3339; moves when the product, its categories or its stock change.
@@ -166,6 +198,9 @@ impl From<&Product> for ProductOut {
             attributes: d.attributes.as_map().clone(),
             categories: p.categories.clone(),
             quantity: p.quantity,
+            min_sale_quantity: d.sale.min,
+            max_sale_quantity: d.sale.max,
+            quantity_increment: d.sale.increment,
             created_at: p.created_at.to_string(),
             updated_at: p.updated_at.to_string(),
         }
@@ -181,7 +216,7 @@ pub struct ProductList {
     pub next_cursor: Option<String>,
 }
 
-/// A product as buyers see it.
+/// A product as buyers see it, at their price.
 #[derive(Serialize, ToSchema)]
 pub struct StoreProductOut {
     /// SKU.
@@ -191,36 +226,68 @@ pub struct StoreProductOut {
     pub name: String,
     /// Long text.
     pub description: String,
-    /// Unit price, 4 decimals.
+    /// The buyer's unit price at the minimum sale quantity, 4 decimals, after price lists and
+    /// pricing plugins.
     #[schema(example = "0.1250")]
     pub price: String,
-    /// ISO 4217 code of `price`.
+    /// The list price per unit, 4 decimals.
+    pub list_price: String,
+    /// ISO 4217 code of the prices.
     #[schema(example = "USD")]
     pub currency: String,
+    /// How `price` was reached: the list price, then the price list or plugin that set it.
+    pub explanation: Vec<crate::wire::plugin::StepOut>,
+    /// Lower unit prices from larger quantities on (price lists only, before plugins).
+    pub tier_prices: Vec<TierPriceOut>,
+    /// Whether the buyer's catalog lets the company buy it (some catalogs only show a product).
+    pub purchasable: bool,
+    /// Fewest units on one cart line.
+    pub min_sale_quantity: i64,
+    /// Most units on one cart line; null for no limit.
+    pub max_sale_quantity: Option<i64>,
+    /// A cart line holds a multiple of this.
+    pub quantity_increment: i64,
     /// Weight per unit, 4 decimals.
     pub weight: Option<String>,
     /// Free-form attributes.
     pub attributes: BTreeMap<String, String>,
     /// Category ids.
     pub categories: Vec<String>,
-    /// Whether any stock is on hand.
+    /// Whether stock is on hand (or the product does not track stock).
     pub in_stock: bool,
 }
 
+/// A quantity break.
+#[derive(Serialize, ToSchema)]
+pub struct TierPriceOut {
+    /// From this many units on.
+    pub min_quantity: i64,
+    /// This unit price, 4 decimals.
+    pub unit_price: String,
+}
+
 impl StoreProductOut {
-    /// The buyer's view of `p`, priced in `currency`.
-    pub fn new(p: &Product, currency: &str) -> Self {
+    /// The buyer's view of `p`, priced by `line`.
+    pub fn new(p: &Product, purchasable: bool, line: &crate::plugins::pricing::PricedLine, currency: &str) -> Self {
+        use crate::wire::plugin::{StepOut, fixed4};
         let d = &p.draft;
         StoreProductOut {
             sku: d.sku.to_string(),
             name: d.name.clone(),
             description: d.description.clone(),
-            price: d.price.to_string(),
+            price: fixed4(line.unit_price),
+            list_price: d.price.to_string(),
             currency: currency.to_owned(),
+            explanation: line.explanation.iter().map(StepOut::from).collect(),
+            tier_prices: line.tiers.iter().map(|(from, unit)| TierPriceOut { min_quantity: *from, unit_price: fixed4(*unit) }).collect(),
+            purchasable,
+            min_sale_quantity: d.sale.min,
+            max_sale_quantity: d.sale.max,
+            quantity_increment: d.sale.increment,
             weight: d.weight.map(|w| w.to_string()),
             attributes: d.attributes.as_map().clone(),
             categories: p.categories.clone(),
-            in_stock: p.quantity > 0,
+            in_stock: !p.stock_tracked || p.quantity > 0,
         }
     }
 }

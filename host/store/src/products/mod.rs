@@ -9,8 +9,8 @@ use hanse_domain::product::{ProductDraft, ProductStatus, Sku, StockQuantity};
 use hanse_domain::time::Timestamp;
 
 use self::read::{SELECT, escape_like, load, load_one, with_categories};
-use self::write::{apply_rows, check_categories, insert, tally};
-pub(crate) use self::write::set_stock;
+use self::write::{add_to_public_catalog, apply_rows, insert, tally};
+pub(crate) use self::write::{check_categories, set_stock};
 use crate::ids::now;
 use crate::sql::Bind;
 use crate::tenants::TenantId;
@@ -25,6 +25,8 @@ pub struct Product {
     pub categories: Vec<String>,
     /// Stock on hand (0 when never set).
     pub quantity: i64,
+    /// Whether stock was ever set; a product without stock is not limited by it.
+    pub stock_tracked: bool,
     /// When it was created.
     pub created_at: Timestamp,
     /// When the product, its categories or its stock last changed.
@@ -44,6 +46,8 @@ pub struct ProductFilter {
     pub updated_since: Option<Timestamp>,
     /// Case-insensitive text that must occur in the SKU or the name.
     pub text: Option<String>,
+    /// Only products this shared catalog shows.
+    pub catalog: Option<String>,
     /// Continue after this SKU (the previous page's `next_cursor`).
     pub after_sku: Option<String>,
     /// Page size.
@@ -84,6 +88,8 @@ pub struct KeepFields {
     pub weight: bool,
     /// Keep the stored attributes.
     pub attributes: bool,
+    /// Keep the stored sale quantity rules.
+    pub sale: bool,
 }
 
 impl KeepFields {
@@ -100,6 +106,9 @@ impl KeepFields {
         }
         if self.attributes {
             draft.attributes = before.attributes.clone();
+        }
+        if self.sale {
+            draft.sale = before.sale;
         }
         draft
     }
@@ -139,8 +148,9 @@ impl Products<'_> {
         check_categories(&mut tx, self.tenant, categories).await?;
         let at = now().millis();
         insert(&mut tx, self.tenant, draft, at).await?;
+        add_to_public_catalog(&mut tx, self.tenant, &[draft.sku.as_str()]).await?;
         // The row exists now; categories and stock go through the same writer as every update.
-        let bare = Product { draft: draft.clone(), categories: Vec::new(), quantity: 0, created_at: Timestamp::from_millis(at), updated_at: Timestamp::from_millis(at) };
+        let bare = Product { draft: draft.clone(), categories: Vec::new(), quantity: 0, stock_tracked: false, created_at: Timestamp::from_millis(at), updated_at: Timestamp::from_millis(at) };
         let mut existing = HashMap::from([(draft.sku.as_str().to_owned(), bare)]);
         let row = ImportRow { draft: draft.clone(), keep: KeepFields::default(), categories: Some(categories.to_vec()), quantity };
         apply_rows(&mut tx, self.tenant, std::slice::from_ref(&row), &mut existing, at).await?;
@@ -190,10 +200,16 @@ impl Products<'_> {
         Ok(load(&mut conn, self.tenant, &skus).await?.into_iter().map(|p| (p.draft.sku.as_str().to_owned(), p)).collect())
     }
 
+    /// Which of `skus` exist.
+    pub async fn existing(&self, skus: &[&str]) -> Result<std::collections::HashSet<String>> {
+        let mut conn = self.store.pool.acquire().await?;
+        crate::shared_catalogs::existing_skus(&mut conn, self.tenant, skus).await
+    }
+
     /// Deletes a product with its category assignments and stock.
     pub async fn delete(&self, sku: &Sku) -> Result<()> {
         let mut tx = self.store.begin_write().await?;
-        for table in ["product_categories", "stock_items", "products"] {
+        for table in ["product_categories", "stock_items", "shared_catalog_products", "price_list_entries", "products"] {
             let sql = format!("DELETE FROM {table} WHERE tenant_id = $1 AND sku = $2");
             let done = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(self.tenant.as_str())
@@ -242,6 +258,10 @@ impl Products<'_> {
                     WHERE pc.tenant_id = p.tenant_id AND pc.sku = p.sku
                       AND c.path LIKE (SELECT path FROM categories WHERE tenant_id = {t} AND id = {c}) || '%')"
             );
+        }
+        if let Some(catalog) = &filter.catalog {
+            let n = param(&mut binds, Bind::Text(catalog.clone()));
+            sql += &format!(" AND {}", crate::shared_catalogs::shows_product(&n));
         }
         if let Some(after) = &filter.after_sku {
             let n = param(&mut binds, Bind::Text(after.clone()));

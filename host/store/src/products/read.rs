@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use hanse_domain::money::{Price, Weight};
+use hanse_domain::ordering::SaleQuantity;
 use hanse_domain::product::{Attributes, ProductDraft, ProductStatus, Sku};
 use hanse_domain::time::Timestamp;
 use sqlx::any::AnyRow;
@@ -15,7 +16,8 @@ use crate::{Result, StoreError};
 
 /// The product columns with stock, from `products p` joined to `stock_items s`.
 pub(super) const SELECT: &str = "SELECT p.sku, p.name, p.description, p.price, p.status, p.weight, p.attributes,
-        p.created_at, p.updated_at, COALESCE(s.quantity, 0) AS quantity
+        p.min_sale_qty, p.max_sale_qty, p.qty_increment,
+        p.created_at, p.updated_at, COALESCE(s.quantity, 0) AS quantity, CASE WHEN s.sku IS NULL THEN 0 ELSE 1 END AS tracked
     FROM products p LEFT JOIN stock_items s ON s.tenant_id = p.tenant_id AND s.sku = p.sku";
 
 pub(super) async fn load_one(conn: &mut AnyConnection, tenant: &TenantId, sku: &str) -> Result<Product> {
@@ -77,9 +79,12 @@ fn product_from_row(row: &AnyRow) -> Result<Product> {
             status: ProductStatus::parse(&status).map_err(|e| StoreError::corrupt("product status", e))?,
             weight: row.try_get::<Option<i64>, _>("weight")?.map(Weight::from_units).transpose().map_err(|e| StoreError::corrupt("product weight", e))?,
             attributes: Attributes::parse(attributes).map_err(|e| StoreError::corrupt("product attributes", e))?,
+            sale: SaleQuantity::new(Some(row.try_get("min_sale_qty")?), row.try_get("max_sale_qty")?, Some(row.try_get("qty_increment")?))
+                .map_err(|(field, e)| StoreError::corrupt(field, e))?,
         },
         categories: Vec::new(),
         quantity: row.try_get("quantity")?,
+        stock_tracked: row.try_get::<i64, _>("tracked")? == 1,
         created_at: Timestamp::from_millis(row.try_get("created_at")?),
         updated_at: Timestamp::from_millis(row.try_get("updated_at")?),
     })

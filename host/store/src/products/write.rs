@@ -30,8 +30,9 @@ pub(super) enum Applied {
 /// Inserts a new product (a unique violation is a conflict, never an overwrite).
 pub(super) async fn insert(conn: &mut AnyConnection, tenant: &TenantId, draft: &ProductDraft, at: i64) -> Result<()> {
     let mut query = sqlx::query(
-        "INSERT INTO products (tenant_id, sku, name, description, price, status, weight, attributes, search_text, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        "INSERT INTO products (tenant_id, sku, name, description, price, status, weight, attributes, search_text, created_at, updated_at,
+             min_sale_qty, max_sale_qty, qty_increment)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     );
     for bind in product_binds(tenant, draft, at, at) {
         query = bind.bind(query);
@@ -97,6 +98,8 @@ pub(super) async fn apply_rows(
     }
     let products: Vec<&Product> = changed.iter().filter_map(|s| existing.get(s)).collect();
     upsert_products(conn, tenant, &products).await?;
+    let created: Vec<&str> = changed.iter().filter(|s| !stored_before.contains(*s)).map(String::as_str).collect();
+    add_to_public_catalog(conn, tenant, &created).await?;
     let products: Vec<&Product> = categories_changed.iter().filter_map(|s| existing.get(s)).collect();
     let had_rows: Vec<&str> = categories_changed.iter().filter(|s| stored_before.contains(*s)).map(String::as_str).collect();
     replace_categories(conn, tenant, &products, &had_rows).await?;
@@ -129,6 +132,7 @@ fn merged(row: &ImportRow, before: Option<&Product>, at: i64) -> Product {
             .or_else(|| before.map(|b| b.categories.clone()))
             .unwrap_or_default(),
         quantity: row.quantity.map(StockQuantity::get).or_else(|| before.map(|b| b.quantity)).unwrap_or(0),
+        stock_tracked: row.quantity.is_some() || before.is_some_and(|b| b.stock_tracked),
         created_at: before.map_or(Timestamp::from_millis(at), |b| b.created_at),
         updated_at: Timestamp::from_millis(at),
     }
@@ -142,7 +146,7 @@ pub(super) fn sorted(ids: &[String]) -> Vec<String> {
     ids
 }
 
-fn product_binds(tenant: &TenantId, draft: &ProductDraft, created_at: i64, updated_at: i64) -> [Bind; 11] {
+fn product_binds(tenant: &TenantId, draft: &ProductDraft, created_at: i64, updated_at: i64) -> [Bind; 14] {
     [
         Bind::Text(tenant.as_str().to_owned()),
         Bind::Text(draft.sku.as_str().to_owned()),
@@ -156,18 +160,23 @@ fn product_binds(tenant: &TenantId, draft: &ProductDraft, created_at: i64, updat
         Bind::Text(format!("{} {}", draft.sku.as_str(), draft.name).to_lowercase()),
         Bind::Int(created_at),
         Bind::Int(updated_at),
+        Bind::Int(draft.sale.min),
+        Bind::OptInt(draft.sale.max),
+        Bind::Int(draft.sale.increment),
     ]
 }
 
 async fn upsert_products(conn: &mut AnyConnection, tenant: &TenantId, products: &[&Product]) -> Result<()> {
     for chunk in products.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
-            "INSERT INTO products (tenant_id, sku, name, description, price, status, weight, attributes, search_text, created_at, updated_at)
+            "INSERT INTO products (tenant_id, sku, name, description, price, status, weight, attributes, search_text, created_at, updated_at,
+                 min_sale_qty, max_sale_qty, qty_increment)
              VALUES {}
              ON CONFLICT (tenant_id, sku) DO UPDATE SET name = excluded.name, description = excluded.description,
                  price = excluded.price, status = excluded.status, weight = excluded.weight,
-                 attributes = excluded.attributes, search_text = excluded.search_text, updated_at = excluded.updated_at",
-            values_rows(chunk.len(), 11)
+                 attributes = excluded.attributes, search_text = excluded.search_text, updated_at = excluded.updated_at,
+                 min_sale_qty = excluded.min_sale_qty, max_sale_qty = excluded.max_sale_qty, qty_increment = excluded.qty_increment",
+            values_rows(chunk.len(), 14)
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for p in chunk {
@@ -229,6 +238,22 @@ async fn upsert_stock(conn: &mut AnyConnection, tenant: &TenantId, products: &[&
     Ok(())
 }
 
+/// Shows new products in the public catalog, as Magento does; the merchant narrows it later.
+pub(super) async fn add_to_public_catalog(conn: &mut AnyConnection, tenant: &TenantId, skus: &[&str]) -> Result<()> {
+    for chunk in skus.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO shared_catalog_products (tenant_id, catalog_id, sku, purchasable) VALUES {} ON CONFLICT DO NOTHING",
+            values_rows(chunk.len(), 4)
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for sku in chunk {
+            query = query.bind(tenant.as_str()).bind(crate::PUBLIC_CATALOG).bind(*sku).bind(1_i64);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 /// Sets the stock on hand for a SKU that exists.
 pub(crate) async fn set_stock(conn: &mut AnyConnection, tenant: &TenantId, sku: &str, quantity: StockQuantity, at: i64) -> Result<()> {
     sqlx::query(
@@ -245,7 +270,7 @@ pub(crate) async fn set_stock(conn: &mut AnyConnection, tenant: &TenantId, sku: 
 }
 
 /// Refuses category ids that do not exist in this tenant, naming them.
-pub(super) async fn check_categories(conn: &mut AnyConnection, tenant: &TenantId, ids: &[impl AsRef<str>]) -> Result<()> {
+pub(crate) async fn check_categories(conn: &mut AnyConnection, tenant: &TenantId, ids: &[impl AsRef<str>]) -> Result<()> {
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
         let sql = format!("SELECT id FROM categories WHERE tenant_id = $1 AND id IN ({})", placeholders(2, chunk.len()));
         let mut query = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)).bind(tenant.as_str());

@@ -3,13 +3,14 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::HeaderMap;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::AdminTenant;
-use crate::import::products::{ImportError, ImportReport, import_products};
+use crate::import::products::{ImportReport, import_products};
+use crate::import::require_csv;
 use crate::state::AppState;
 
 /// Largest CSV accepted over HTTP (about 1.5 million product rows); larger catalogs go through
@@ -45,25 +46,9 @@ async fn import_csv(
     headers: HeaderMap,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> ApiResult<Json<ImportReport>> {
-    let is_csv = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("text/csv")));
-    if !is_csv {
-        return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send the file with `Content-Type: text/csv`"));
-    }
+    require_csv(&headers)?;
     let body = body.map_err(|r| ApiError::new(r.status(), "payload_too_large", r.body_text()))?;
-    let report = import_products(state.store(), &tenant.id, &body[..], |_| {}).await.map_err(|e| match e {
-        ImportError::InvalidFile { line, message } => {
-            ApiError::new(StatusCode::BAD_REQUEST, "invalid_csv", format!("line {line}: {message}"))
-                .with_details(serde_json::json!({ "line": line }))
-        }
-        ImportError::Read(message) => ApiError::new(StatusCode::BAD_REQUEST, "invalid_csv", message),
-        ImportError::Store { source, applied } => {
-            tracing::error!(tenant = %tenant.slug, applied, "import stopped by a database error");
-            ApiError::from(source)
-        }
-    })?;
+    let report = import_products(state.store(), &tenant.id, &body[..], |_| {}).await?;
     tracing::info!(tenant = %tenant.slug, rows = report.rows, created = report.created, updated = report.updated,
         failed = report.failed, duration_ms = report.duration_ms, "product import");
     Ok(Json(report))

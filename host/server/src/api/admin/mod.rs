@@ -6,8 +6,10 @@ mod customer_groups;
 mod import;
 mod inventory;
 mod plugins;
+mod price_lists;
 mod products;
 mod settings;
+mod shared_catalogs;
 
 pub use companies::AUDIT_LIMIT;
 use utoipa_axum::router::OpenApiRouter;
@@ -25,4 +27,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(customer_groups::router())
         .merge(companies::router())
         .merge(settings::router())
+        .merge(shared_catalogs::router())
+        .merge(price_lists::router())
 }

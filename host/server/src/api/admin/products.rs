@@ -155,6 +155,7 @@ fn admin_filter(query: AdminListQuery) -> ApiResult<ProductFilter> {
         status: status.flatten(),
         updated_since: updated_since.flatten(),
         text: query.q.filter(|q| !q.trim().is_empty()),
+        catalog: None,
         after_sku: query.cursor,
         limit: limit.unwrap_or(50),
     })

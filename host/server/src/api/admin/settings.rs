@@ -22,7 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 )]
 async fn get_settings(AdminTenant(tenant): AdminTenant, State(state): State<AppState>) -> ApiResult<Json<SettingsOut>> {
     let settings = state.store().tenant_settings(&tenant.id).await?;
-    Ok(Json(SettingsOut { company_registration: settings.company_registration }))
+    Ok(Json((&settings).into()))
 }
 
 /// Change the tenant's settings.
@@ -35,6 +35,7 @@ async fn get_settings(AdminTenant(tenant): AdminTenant, State(state): State<AppS
 async fn patch_settings(AdminTenant(tenant): AdminTenant, State(state): State<AppState>, JsonBody(body): JsonBody<SettingsPatch>) -> ApiResult<Json<SettingsOut>> {
     let mut settings = state.store().tenant_settings(&tenant.id).await?;
     settings.company_registration = body.company_registration.unwrap_or(settings.company_registration);
+    settings.guest_browsing = body.guest_browsing.unwrap_or(settings.guest_browsing);
     state.store().set_tenant_settings(&tenant.id, &settings).await?;
-    Ok(Json(SettingsOut { company_registration: settings.company_registration }))
+    Ok(Json((&settings).into()))
 }

@@ -1,6 +1,7 @@
 //! `/store/v1`: the buyers' API. The tenant comes from `X-Tenant` or the host name.
 
 mod auth;
+mod cart;
 mod categories;
 mod company;
 mod company_profile;
@@ -8,6 +9,7 @@ mod company_profile;
 pub use company::{ADMIN_ONLY, PERMISSIONS, update_company_user};
 mod price;
 mod products;
+mod quick_order;
 mod registration;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -16,5 +18,5 @@ use crate::state::AppState;
 
 /// Routes under `/store/v1`.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().merge(products::router()).merge(categories::router()).merge(price::router()).merge(auth::router()).merge(company::router()).merge(company_profile::router()).merge(registration::router())
+    OpenApiRouter::new().merge(products::router()).merge(categories::router()).merge(price::router()).merge(auth::router()).merge(company::router()).merge(company_profile::router()).merge(registration::router()).merge(cart::router()).merge(quick_order::router())
 }
