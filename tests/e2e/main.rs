@@ -11,6 +11,7 @@ mod isolation;
 mod operator;
 mod outside;
 mod pricing;
+mod quick_order;
 mod platform;
 mod plugin_cli;
 mod plugins;
