@@ -15,3 +15,4 @@ mod quick_order;
 mod platform;
 mod plugin_cli;
 mod plugins;
+mod price_lists;

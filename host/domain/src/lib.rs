@@ -14,6 +14,7 @@ pub mod ordering;
 pub mod plugin;
 pub mod price_rules;
 pub mod product;
+pub mod segment;
 pub mod tenant;
 pub mod time;
 

@@ -10,7 +10,8 @@ use sqlx::{AnyConnection, Row};
 
 use crate::ids::{new_id, now};
 use crate::tenants::TenantId;
-use crate::{Result, Store, StoreError, audit, outbox};
+use crate::{Result, Store, StoreError, audit, outbox, segments};
+use hanse_domain::segment::{Facts, Field};
 
 /// A postal address; empty fields are unknown.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -225,6 +226,7 @@ impl Companies<'_> {
         audit::record(&mut tx, self.tenant, &id, actor, "company.created", &json!({"status": new.status.as_str(), "admin": new.admin.email.as_str()}))
             .await?;
         let company = get(&mut tx, self.tenant, &id).await?.ok_or(StoreError::NotFound("company"))?;
+        segments::refresh_company(&mut tx, self.tenant, &company).await?;
         tx.commit().await?;
         Ok(company)
     }
@@ -312,8 +314,35 @@ impl Companies<'_> {
             outbox::enqueue(&mut tx, self.tenant, "company.status_changed", &admin_email, &detail).await?;
         }
         let company = get(&mut tx, self.tenant, id).await?.ok_or(StoreError::NotFound("company"))?;
+        segments::refresh_company(&mut tx, self.tenant, &company).await?;
         tx.commit().await?;
         Ok(company)
+    }
+}
+
+/// Every company of the tenant.
+pub(crate) async fn all(conn: &mut AnyConnection, tenant: &TenantId) -> Result<Vec<Company>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM companies WHERE tenant_id = $1 ORDER BY id")))
+        .bind(tenant.as_str())
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+impl Facts for Company {
+    fn fact(&self, field: Field) -> &str {
+        let p = &self.profile;
+        match field {
+            Field::Name => &p.name,
+            Field::Email => &p.email,
+            Field::Country => &p.address.country,
+            Field::Region => &p.address.region,
+            Field::City => &p.address.city,
+            Field::Postcode => &p.address.postcode,
+            Field::CustomerGroup => self.settings.customer_group_id.as_deref().unwrap_or(""),
+            Field::Status => self.status.as_str(),
+            Field::SalesRep => &self.settings.sales_rep,
+        }
     }
 }
 

@@ -24,6 +24,7 @@ mod plugins;
 mod price_lists;
 mod products;
 mod secrets;
+mod segments;
 mod settings;
 mod shared_catalogs;
 mod sql;
@@ -53,6 +54,7 @@ pub use plugins::{Captured, EXECUTIONS_KEPT, ExecutionRecord, InstallChange, Ins
 pub use price_lists::{Audience, EntriesOutcome, Entry as PriceListEntry, PriceList, PriceLists, Targets};
 pub use products::{ImportOutcome, ImportRow, KeepFields, Product, ProductFilter, ProductPage, Products};
 pub use secrets::{Secret, hash_secret};
+pub use segments::{Segment, Segments};
 pub use settings::Settings;
 pub use shared_catalogs::{Access, PUBLIC_CATALOG, SharedCatalog, SharedCatalogs};
 pub use stock::Stock;

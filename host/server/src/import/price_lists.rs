@@ -188,6 +188,8 @@ pub async fn import_entries(store: &Store, tenant: &TenantId, list: &str, input:
     }
     apply(store, tenant, list, &mut batch, &mut report, &mut applied).await?;
     progress(reader.position().byte());
+    // Unknown SKUs are found per batch, after the rows refused as they were read.
+    report.errors.sort_by_key(|e| e.line);
     report.finish(started.elapsed());
     Ok(report)
 }

@@ -152,7 +152,7 @@ pub struct CatalogCompaniesPut {
     pub company_ids: Vec<String>,
 }
 
-/// The companies of a catalog.
+/// The companies of a catalog or segment.
 #[derive(Serialize, ToSchema)]
 pub struct CatalogCompaniesOut {
     /// Company ids.
@@ -374,4 +374,79 @@ pub struct EntriesOutcomeOut {
     pub unchanged: u64,
     /// Entries removed.
     pub removed: u64,
+}
+
+/// Body of `POST /admin/v1/segments`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SegmentIn {
+    /// Unique name.
+    #[schema(example = "German steel buyers")]
+    pub name: String,
+    /// Free text.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `{"match": "all"|"any", "conditions": [{"field", "op", "value"}]}`. Fields: `name`,
+    /// `email`, `country`, `region`, `city`, `postcode`, `customer_group_id`, `status`,
+    /// `sales_rep`; ops: `eq`, `ne`, `in`, `not_in` (value is a list), `contains`,
+    /// `starts_with`, `ends_with`; text compares ignoring case.
+    #[schema(value_type = Object, example = json!({"match": "all", "conditions": [{"field": "country", "op": "eq", "value": "DE"}]}))]
+    pub rule: serde_json::Value,
+}
+
+/// Body of `PATCH /admin/v1/segments/{id}`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SegmentPatch {
+    /// New name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// New description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// New rule (members are recomputed).
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub rule: Option<serde_json::Value>,
+}
+
+/// A segment.
+#[derive(Serialize, ToSchema)]
+pub struct SegmentOut {
+    /// `seg_...`.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Free text.
+    pub description: String,
+    /// The rule.
+    #[schema(value_type = Object)]
+    pub rule: serde_json::Value,
+    /// Companies that match now.
+    pub company_count: i64,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+}
+
+impl From<&hanse_store::Segment> for SegmentOut {
+    fn from(s: &hanse_store::Segment) -> Self {
+        SegmentOut {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            description: s.description.clone(),
+            rule: s.rule.to_json(),
+            company_count: s.company_count,
+            created_at: s.created_at.to_string(),
+            updated_at: s.updated_at.to_string(),
+        }
+    }
+}
+
+/// The segments.
+#[derive(Serialize, ToSchema)]
+pub struct SegmentList {
+    /// By name.
+    pub items: Vec<SegmentOut>,
 }

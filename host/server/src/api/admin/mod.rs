@@ -8,6 +8,7 @@ mod inventory;
 mod plugins;
 mod price_lists;
 mod products;
+mod segments;
 mod settings;
 mod shared_catalogs;
 
@@ -29,4 +30,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(settings::router())
         .merge(shared_catalogs::router())
         .merge(price_lists::router())
+        .merge(segments::router())
 }
