@@ -12,6 +12,7 @@ mod operator;
 mod outside;
 mod pricing;
 mod quick_order;
+mod requisition_lists;
 mod platform;
 mod plugin_cli;
 mod plugins;

@@ -23,6 +23,7 @@ mod outbox;
 mod plugins;
 mod price_lists;
 mod products;
+mod requisition_lists;
 mod secrets;
 mod segments;
 mod settings;
@@ -54,6 +55,7 @@ pub use plugins::{Captured, EXECUTIONS_KEPT, ExecutionRecord, InstallChange, Ins
 pub use price_lists::{Audience, EntriesOutcome, Entry as PriceListEntry, PriceList, PriceLists, Targets};
 pub use products::{ImportOutcome, ImportRow, KeepFields, Product, ProductFilter, ProductPage, Products};
 pub use secrets::{Secret, hash_secret};
+pub use requisition_lists::{ListItem, MAX_LISTS_PER_OWNER, RequisitionList, RequisitionLists};
 pub use segments::{Segment, Segments};
 pub use settings::Settings;
 pub use shared_catalogs::{Access, PUBLIC_CATALOG, SharedCatalog, SharedCatalogs};

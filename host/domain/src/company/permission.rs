@@ -16,7 +16,8 @@ use crate::ValueError;
 pub struct Resource {
     /// Hanse's id: dotted lower-case (`sales.place_order`).
     pub id: &'static str,
-    /// The matching Magento ACL resource (`Magento_Sales::place_order`).
+    /// The matching Magento ACL resource (`Magento_Sales::place_order`), or `Hanse::...` for
+    /// what Magento has no resource for.
     pub magento_id: &'static str,
     /// What it allows, in words a company admin reads.
     pub label: &'static str,
@@ -69,12 +70,15 @@ resources! {
     COMPANY_USERS_EDIT = ("company.users.edit", "Magento_Company::users_edit", "Manage users and teams", Some("company.users.view"));
     CREDIT = ("credit", "Magento_Company::credit", "Company credit", None);
     CREDIT_HISTORY = ("credit.history", "Magento_Company::credit_history", "View credit history", Some("credit"));
+    REQUISITION_LISTS = ("requisition_lists", "Magento_RequisitionList::requisition_list", "Use own requisition lists and those shared in the company", None);
+    REQUISITION_LISTS_MANAGE = ("requisition_lists.manage", "Hanse::requisition_lists_manage", "Create, edit and delete own requisition lists", Some("requisition_lists"));
+    REQUISITION_LISTS_SHARE = ("requisition_lists.share", "Hanse::requisition_lists_share", "Share requisition lists with the company and edit shared lists", Some("requisition_lists.manage"));
 }
 
 /// Resources the `Default User` role of a new company allows (Magento's defaults), before
 /// their ancestors are added.
 pub static DEFAULT_USER: &[&Resource] =
-    &[&COMPANY_ACCOUNT_VIEW, &COMPANY_ADDRESS_VIEW, &COMPANY_CONTACTS, &COMPANY_USERS_VIEW, &SALES_PLACE_ORDER, &SALES_VIEW_ORDERS];
+    &[&COMPANY_ACCOUNT_VIEW, &COMPANY_ADDRESS_VIEW, &COMPANY_CONTACTS, &COMPANY_USERS_VIEW, &SALES_PLACE_ORDER, &SALES_VIEW_ORDERS, &REQUISITION_LISTS_MANAGE];
 
 /// The resource with id `id`.
 pub fn resource(id: &str) -> Option<&'static Resource> {
@@ -151,7 +155,7 @@ mod tests {
         for node in TREE {
             assert!(seen.insert(node.id), "{} twice", node.id);
             assert!(node.id.bytes().all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_'), "{}", node.id);
-            assert!(node.magento_id.starts_with("Magento_") && node.magento_id.contains("::"), "{}", node.magento_id);
+            assert!((node.magento_id.starts_with("Magento_") || node.magento_id.starts_with("Hanse::")) && node.magento_id.contains("::"), "{}", node.magento_id);
             if let Some(parent) = node.parent {
                 assert!(seen.contains(parent), "{} comes before its parent {parent}", node.id);
             }

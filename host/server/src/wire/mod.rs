@@ -12,6 +12,7 @@ pub mod company;
 pub mod company_people;
 pub mod plugin;
 pub mod product;
+pub mod requisition;
 pub mod tenant;
 
 /// `Option<Option<T>>` for PATCH fields: absent → `None` (leave as is), `null` → `Some(None)`

@@ -11,6 +11,7 @@ mod price;
 mod products;
 mod quick_order;
 mod registration;
+mod requisition_lists;
 
 use utoipa_axum::router::OpenApiRouter;
 
@@ -18,5 +19,5 @@ use crate::state::AppState;
 
 /// Routes under `/store/v1`.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().merge(products::router()).merge(categories::router()).merge(price::router()).merge(auth::router()).merge(company::router()).merge(company_profile::router()).merge(registration::router()).merge(cart::router()).merge(quick_order::router())
+    OpenApiRouter::new().merge(products::router()).merge(categories::router()).merge(price::router()).merge(auth::router()).merge(company::router()).merge(company_profile::router()).merge(registration::router()).merge(cart::router()).merge(quick_order::router()).merge(requisition_lists::router())
 }

@@ -23,7 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// The requested lines of a body, by its content type.
-fn requested(headers: &HeaderMap, body: &Bytes) -> ApiResult<Vec<Requested>> {
+pub(super) fn requested(headers: &HeaderMap, body: &Bytes) -> ApiResult<Vec<Requested>> {
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     match essence.as_str() {
@@ -82,7 +82,12 @@ fn requested(headers: &HeaderMap, body: &Bytes) -> ApiResult<Vec<Requested>> {
 async fn quick_order(buyer: SignedIn, State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> ApiResult<Json<QuickOrderOut>> {
     buyer.require_active_company()?;
     let requested = requested(&headers, &body)?;
-    let audience = audience(&state, &buyer).await?;
+    Ok(Json(add_to_cart(&state, &buyer, requested).await?))
+}
+
+/// Adds requested lines to the buyer's cart, answering each line's outcome in input order.
+pub(super) async fn add_to_cart(state: &AppState, buyer: &SignedIn, requested: Vec<Requested>) -> ApiResult<QuickOrderOut> {
+    let audience = audience(state, buyer).await?;
     let skus: Vec<&str> = requested.iter().map(|r| r.sku.as_str()).collect();
     let orderable = Orderable::load(state.store(), &buyer.tenant, &audience, &skus).await?;
     // Refusals that do not depend on the cart first; the rest go to the cart, which checks each
@@ -109,6 +114,11 @@ async fn quick_order(buyer: SignedIn, State(state): State<AppState>, headers: He
     for ((i, _), result) in to_add.iter().zip(added) {
         outcomes[*i] = Some(result.err().unwrap_or(LineOutcome::Added));
     }
+    Ok(outcome_report(&orderable, requested, outcomes))
+}
+
+/// The per-line answer; a line without an outcome counts as `failed_sku`.
+pub(super) fn outcome_report(orderable: &Orderable, requested: Vec<Requested>, outcomes: Vec<Option<LineOutcome>>) -> QuickOrderOut {
     let lines: Vec<LineOutcomeOut> = requested
         .into_iter()
         .zip(outcomes)
@@ -118,5 +128,5 @@ async fn quick_order(buyer: SignedIn, State(state): State<AppState>, headers: He
         })
         .collect();
     let added = lines.iter().filter(|l| l.outcome == LineOutcome::Added.as_str()).count();
-    Ok(Json(QuickOrderOut { failed: lines.len() - added, added, lines }))
+    QuickOrderOut { failed: lines.len() - added, added, lines }
 }
