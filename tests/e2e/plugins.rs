@@ -16,7 +16,7 @@ async fn price(server: &TestServer, slug: &str, quantity: i64) -> (u16, Value) {
     send(server.store(slug, Method::POST, "/store/v1/price").json(&json!({"lines": [{"sku": "WIDGET", "quantity": quantity}]}))).await
 }
 
-fn upload(manifest: Value, component: Vec<u8>) -> Form {
+pub(crate) fn upload(manifest: Value, component: Vec<u8>) -> Form {
     Form::new()
         .part("manifest", Part::text(manifest.to_string()))
         .part("component", Part::bytes(component).file_name("plugin.wasm"))

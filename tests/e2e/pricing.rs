@@ -206,3 +206,28 @@ async fn hidden_products_are_absent_everywhere() {
     let (status, _) = send(y(Method::GET, "/store/v1/products")).await;
     assert_eq!(status, 200);
 }
+
+/// A pricing plugin that fails leaves the cart readable, every line flagged `unpriceable` and
+/// the failure named; the product page, which must show a price, fails closed.
+#[tokio::test]
+async fn a_failing_plugin_flags_the_cart_instead_of_hiding_it() {
+    let shop = Shop::open().await;
+    send(shop.buyer(&shop.x_buyer, Method::POST, "/store/v1/cart/items").json(&json!({"sku": "A", "quantity": 2}))).await;
+    let manifest = json!({"id": "acme-chaos", "version": "0.1.0", "kind": "pricing", "wit": "hanse:plugin@0.1.0"});
+    let hostile = hanse_runtime::bundled::HOSTILE.component.to_vec();
+    let (status, body) = send(shop.admin(Method::POST, "/admin/v1/plugin-packages").multipart(crate::plugins::upload(manifest, hostile))).await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = send(shop.admin(Method::POST, "/admin/v1/plugins").json(&json!({"plugin": "acme-chaos", "config": {"mode": "trap"}}))).await;
+    assert_eq!(status, 201, "{body}");
+
+    let (status, cart) = send(shop.buyer(&shop.x_buyer, Method::GET, "/store/v1/cart")).await;
+    assert_eq!(status, 200, "{cart}");
+    assert_eq!((&cart["lines"][0]["problem"], &cart["lines"][0]["unit_price"]), (&json!("unpriceable"), &Value::Null), "{cart}");
+    assert_eq!((&cart["pricing_error"]["code"], &cart["subtotal"]), (&json!("pricing_plugin_failed"), &json!("0.00")), "{cart}");
+    let (status, body) = send(shop.buyer(&shop.x_buyer, Method::GET, "/store/v1/products/A")).await;
+    assert_eq!((status, code(&body)), (503, "pricing_plugin_failed"), "{body}");
+
+    send(shop.admin(Method::PATCH, "/admin/v1/plugins/acme-chaos").json(&json!({"enabled": false}))).await;
+    let (_, cart) = send(shop.buyer(&shop.x_buyer, Method::GET, "/store/v1/cart")).await;
+    assert_eq!((&cart["lines"][0]["problem"], &cart["subtotal"]), (&Value::Null, &json!("200.00")), "{cart}");
+}
