@@ -24,15 +24,17 @@ SERVER_PID=""
 # start_server URL ARGS... -> sets BASE
 start_server() {
     local url="$1"; shift
-    RUST_LOG=warn HANSE_OPERATOR_TOKEN=bench "$HANSE" serve --bind 127.0.0.1:0 --database-url "$url" "$@" \
-        >"$WORK/server.out" 2>"$WORK/server.err" &
+    # HANSE_BENCH_LOG (a RUST_LOG filter) and HANSE_BENCH_SERVER_LOG (a file) keep the server's
+    # log, e.g. `sqlx::query=debug` for every statement with its time.
+    RUST_LOG="${HANSE_BENCH_LOG:-warn}" HANSE_OPERATOR_TOKEN=bench "$HANSE" serve --bind 127.0.0.1:0 --database-url "$url" "$@" \
+        >"$WORK/server.out" 2>"${HANSE_BENCH_SERVER_LOG:-$WORK/server.err}" &
     SERVER_PID=$!
     for _ in $(seq 1 100); do
         BASE=$(sed -n 's/^hanse listening on //p' "$WORK/server.out")
         [ -n "$BASE" ] && return 0
         sleep 0.1
     done
-    cat "$WORK/server.err" >&2
+    cat "${HANSE_BENCH_SERVER_LOG:-$WORK/server.err}" >&2
     return 1
 }
 

@@ -10,7 +10,8 @@
 #
 #   bench/contract_pricing.sh [SKUS] [DURATION]     (needs wrk, curl, jq)
 #
-# PostgreSQL: HANSE_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432).
+# PostgreSQL: HANSE_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432). One backend
+# only: HANSE_BENCH_BACKENDS=sqlite (or postgres).
 source "$(dirname "$0")/common.sh"
 SKUS="${1:-300000}"
 DURATION="${2:-10s}"
@@ -29,9 +30,10 @@ for k in $(seq 0 $((CATALOGS - 1))); do
     seq "$k" "$CATALOGS" $((SKUS - 1)) | awk '{printf "%s\"GEN-%07d\"", (NR > 1 ? "," : "{\"skus\":["), $1} END {print "]}"}' >"$WORK/catalog-$k.json"
     {
         echo "sku,price,percent_off,min_quantity"
-        seq "$k" "$CATALOGS" $((SKUS - 1)) | head -n $((ENTRIES * 2 / 3)) | awk '{
-            if (NR % 2 == 1) { printf "GEN-%07d,1.0000,,1\n", $1; if (NR <= 2 * '"$ENTRIES"' / 3) printf "GEN-%07d,0.9000,,100\n", $1 }
-            else printf "GEN-%07d,,10,1\n", $1 }' | head -n "$ENTRIES"
+        # (awk, not head: under pipefail a closed pipe would fail the script)
+        seq "$k" "$CATALOGS" $((SKUS - 1)) | awk -v max="$ENTRIES" '{
+            if (NR % 2 == 1) { lines += 2; if (lines > max) next; printf "GEN-%07d,1.0000,,1\nGEN-%07d,0.9000,,100\n", $1, $1 }
+            else { lines += 1; if (lines > max) next; printf "GEN-%07d,,10,1\n", $1 } }'
     } >"$WORK/prices-$k.csv"
 done
 # The cart: 100 SKUs of catalog 0, half of them on its price list.
@@ -43,7 +45,7 @@ json() { curl -sS --fail-with-body -H 'Content-Type: application/json' "$@"; }
 
 printf '| backend | SKUs | setup | 100-line cart p50 | p99 | requests/s | 1,000-line quick order median | slowest | change visible at once |\n'
 printf '|---|---:|---:|---:|---:|---:|---:|---:|---|\n'
-for backend in sqlite postgres; do
+for backend in ${HANSE_BENCH_BACKENDS:-sqlite postgres}; do
     url=$(fresh_db "$backend" hanse_bench_contract)
     started=$(date +%s)
     TOKEN=$("$HANSE" --database-url "$url" tenant create --slug bench --name Bench | sed -n 's/^admin token (shown only now): //p')

@@ -83,6 +83,20 @@ impl Store {
         Ok(())
     }
 
+    /// Refreshes the planner's statistics of `tables` after a bulk write (PostgreSQL only).
+    /// Without them, a table filled in one go still looks empty to the planner until
+    /// autovacuum (which may be off) gets to it, and lookups by key turn into scans of the whole
+    /// tenant. SQLite plans from its indexes without statistics.
+    pub async fn analyze(&self, tables: &[&str]) -> Result<()> {
+        if self.backend == Backend::Postgres {
+            for table in tables {
+                // Table names come from the code, never from input.
+                sqlx::query(sqlx::AssertSqlSafe(format!("ANALYZE {table}"))).execute(&self.pool).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Which backend this is.
     pub fn backend(&self) -> Backend {
         self.backend

@@ -201,6 +201,9 @@ impl PriceLists<'_> {
         set_targets(&mut tx, self.tenant, &id, targets).await?;
         write_entries(&mut tx, self.tenant, &id, entries, false).await?;
         tx.commit().await?;
+        if entries.len() >= crate::shared_catalogs::BULK {
+            self.store.analyze(&["price_list_entries"]).await?;
+        }
         self.get(&id).await?.ok_or(StoreError::NotFound("price list"))
     }
 
@@ -258,6 +261,9 @@ impl PriceLists<'_> {
         }
         let outcome = write_entries(&mut tx, self.tenant, id, entries, replace).await?;
         tx.commit().await?;
+        if entries.len() >= crate::shared_catalogs::BULK {
+            self.store.analyze(&["price_list_entries"]).await?;
+        }
         Ok(outcome)
     }
 

@@ -19,6 +19,8 @@ pub const PUBLIC_CATALOG: &str = "public";
 
 /// Rows per multi-row statement.
 const CHUNK: usize = 200;
+/// From this many rows written at once, the planner's statistics are refreshed.
+pub(crate) const BULK: usize = 1_000;
 
 /// A shared catalog.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -198,6 +200,9 @@ impl SharedCatalogs<'_> {
             query.execute(&mut *tx).await?;
         }
         tx.commit().await?;
+        if add.len() + remove.len() >= BULK {
+            self.store.analyze(&["shared_catalog_products"]).await?;
+        }
         self.get(id).await?.ok_or(StoreError::NotFound("shared catalog"))
     }
 

@@ -310,8 +310,13 @@ pub async fn import_products(
     }
     apply(store, tenant, &mut batch, &mut report, &mut applied).await?;
     progress(reader.position().byte());
-    let elapsed = started.elapsed();
-    report.finish(elapsed);
+    if applied >= BATCH_SIZE as u64 {
+        store
+            .analyze(&["products", "stock_items", "product_categories", "categories", "shared_catalog_products"])
+            .await
+            .map_err(|source| ImportError::Store { source, applied })?;
+    }
+    report.finish(started.elapsed());
     Ok(report)
 }
 

@@ -25,7 +25,7 @@ impl Orderable {
         let mut parsed: Vec<Sku> = skus.iter().filter_map(|s| Sku::parse(s).ok()).collect();
         parsed.sort();
         parsed.dedup();
-        let products = store.products(&tenant.id).get_many(&parsed).await?;
+        let products = store.products(&tenant.id).get_many_bare(&parsed).await?;
         let names: Vec<&str> = parsed.iter().map(Sku::as_str).collect();
         let access = store.shared_catalogs(&tenant.id).access(&audience.catalog, &names).await?;
         Ok(Orderable { products, access })

@@ -64,7 +64,7 @@ pub async fn price_lines(
     lines: &[(Sku, i64)],
 ) -> Result<Vec<PricedLine>, ApiError> {
     let skus: Vec<Sku> = lines.iter().map(|(sku, _)| sku.clone()).collect();
-    let products = store.products(&tenant.id).get_many(&skus).await?;
+    let products = store.products(&tenant.id).get_many_bare(&skus).await?;
     let names: Vec<&str> = lines.iter().map(|(sku, _)| sku.as_str()).collect();
     let shown = store.shared_catalogs(&tenant.id).access(&audience.catalog, &names).await?;
     let mut found = Vec::with_capacity(lines.len());

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use hanse_domain::product::{ProductDraft, ProductStatus, Sku, StockQuantity};
 use hanse_domain::time::Timestamp;
 
-use self::read::{SELECT, escape_like, load, load_one, with_categories};
+use self::read::{SELECT, escape_like, load, load_bare, load_one, with_categories};
 use self::write::{add_to_public_catalog, apply_rows, insert, tally};
 pub(crate) use self::write::{check_categories, set_stock};
 use crate::ids::now;
@@ -204,6 +204,14 @@ impl Products<'_> {
     pub async fn existing(&self, skus: &[&str]) -> Result<std::collections::HashSet<String>> {
         let mut conn = self.store.pool.acquire().await?;
         crate::shared_catalogs::existing_skus(&mut conn, self.tenant, skus).await
+    }
+
+    /// Like [`Products::get_many`] but without category assignments (`categories` is empty):
+    /// one query fewer, for ordering and pricing.
+    pub async fn get_many_bare(&self, skus: &[Sku]) -> Result<HashMap<String, Product>> {
+        let mut conn = self.store.pool.acquire().await?;
+        let skus: Vec<&str> = skus.iter().map(Sku::as_str).collect();
+        Ok(load_bare(&mut conn, self.tenant, &skus).await?.into_iter().map(|p| (p.draft.sku.as_str().to_owned(), p)).collect())
     }
 
     /// Deletes a product with its category assignments and stock.

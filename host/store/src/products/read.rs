@@ -30,6 +30,17 @@ pub(super) async fn load_one(conn: &mut AnyConnection, tenant: &TenantId, sku: &
 /// a bulk import had only just begun filling the tables (sequential scans over "small" tables),
 /// and every later batch would pay a full scan. Planned afresh, they use the primary key.
 pub(super) async fn load(conn: &mut AnyConnection, tenant: &TenantId, skus: &[&str]) -> Result<Vec<Product>> {
+    let rows = load_rows(conn, tenant, skus).await?;
+    with_categories(conn, tenant, rows).await
+}
+
+/// Like [`load`], without the category assignments (left empty): for ordering and pricing,
+/// which never read them.
+pub(super) async fn load_bare(conn: &mut AnyConnection, tenant: &TenantId, skus: &[&str]) -> Result<Vec<Product>> {
+    load_rows(conn, tenant, skus).await?.iter().map(product_from_row).collect()
+}
+
+async fn load_rows(conn: &mut AnyConnection, tenant: &TenantId, skus: &[&str]) -> Result<Vec<AnyRow>> {
     let mut rows = Vec::with_capacity(skus.len());
     for chunk in skus.chunks(500) {
         let sql = format!("{SELECT} WHERE p.tenant_id = $1 AND p.sku IN ({})", placeholders(2, chunk.len()));
@@ -39,7 +50,7 @@ pub(super) async fn load(conn: &mut AnyConnection, tenant: &TenantId, skus: &[&s
         }
         rows.extend(query.fetch_all(&mut *conn).await?);
     }
-    with_categories(conn, tenant, rows).await
+    Ok(rows)
 }
 
 pub(super) async fn with_categories(conn: &mut AnyConnection, tenant: &TenantId, rows: Vec<AnyRow>) -> Result<Vec<Product>> {
