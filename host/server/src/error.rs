@@ -8,6 +8,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hanse_domain::FieldErrors;
 use hanse_store::StoreError;
+
+use crate::import::products::ImportError;
 use serde::Serialize;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
@@ -164,3 +166,20 @@ impl IntoResponse for ApiError {
 
 /// Result of a handler.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// An import that stopped: a bad file is the client's (400 `invalid_csv`, naming the line), a
+/// database failure is the store's.
+impl From<ImportError> for ApiError {
+    fn from(error: ImportError) -> Self {
+        match error {
+            ImportError::InvalidFile { line, message } => {
+                ApiError::new(StatusCode::BAD_REQUEST, "invalid_csv", format!("line {line}: {message}")).with_details(json!({ "line": line }))
+            }
+            ImportError::Read(message) => ApiError::new(StatusCode::BAD_REQUEST, "invalid_csv", message),
+            ImportError::Store { source, applied } => {
+                tracing::error!(applied, "import stopped by a database error");
+                ApiError::from(source)
+            }
+        }
+    }
+}

@@ -6,7 +6,6 @@ pub mod price_lists;
 use axum::http::{HeaderMap, StatusCode, header};
 
 use crate::error::ApiError;
-use self::products::ImportError;
 
 /// Whether a request declares `Content-Type: text/csv`.
 pub fn is_csv(headers: &HeaderMap) -> bool {
@@ -22,20 +21,5 @@ pub fn require_csv(headers: &HeaderMap) -> Result<(), ApiError> {
         Ok(())
     } else {
         Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send the file with `Content-Type: text/csv`"))
-    }
-}
-
-impl From<ImportError> for ApiError {
-    fn from(error: ImportError) -> Self {
-        match error {
-            ImportError::InvalidFile { line, message } => {
-                ApiError::new(StatusCode::BAD_REQUEST, "invalid_csv", format!("line {line}: {message}")).with_details(serde_json::json!({ "line": line }))
-            }
-            ImportError::Read(message) => ApiError::new(StatusCode::BAD_REQUEST, "invalid_csv", message),
-            ImportError::Store { source, applied } => {
-                tracing::error!(applied, "import stopped by a database error");
-                ApiError::from(source)
-            }
-        }
     }
 }
