@@ -317,12 +317,6 @@ impl PriceLists<'_> {
         Ok((entries, next))
     }
 
-    /// The ids of the lists that apply to `audience`.
-    pub async fn applicable(&self, audience: &Audience) -> Result<Vec<String>> {
-        let mut conn = self.store.pool.acquire().await?;
-        applicable_lists(&mut conn, self.tenant, audience).await
-    }
-
     /// Every entry of the lists that apply to `audience`, for these SKUs, by SKU (entries of
     /// other lists, or of SKUs not asked for, are absent).
     pub async fn entries_for(&self, audience: &Audience, skus: &[&str]) -> Result<HashMap<String, Vec<ListEntry>>> {

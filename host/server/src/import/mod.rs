@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use crate::error::ApiError;
 
 /// Whether a request declares `Content-Type: text/csv`.
-pub fn is_csv(headers: &HeaderMap) -> bool {
+fn is_csv(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
