@@ -6,7 +6,8 @@
 use hanse_domain::time::Timestamp;
 
 use crate::ids::now;
-use crate::sql::values_rows;
+use crate::rows::fetch;
+use crate::sql::{Bind, values_rows};
 use crate::tenants::TenantId;
 use crate::{Result, Store, StoreError};
 
@@ -37,16 +38,16 @@ impl Store {
 }
 
 impl Cart<'_> {
+    /// The cart's key, for `$1` (tenant), `$2` (buyer) and `$3` (company).
+    fn key(&self) -> Vec<Bind> {
+        vec![Bind::Text(self.tenant.as_str().to_owned()), Bind::Text(self.buyer.to_owned()), Bind::Text(self.company.to_owned())]
+    }
+
     /// The lines, in the order they were first added.
     pub async fn items(&self) -> Result<Vec<CartItem>> {
-        let rows: Vec<(String, i64, i64)> = sqlx::query_as(
-            "SELECT sku, quantity, added_at FROM cart_items WHERE tenant_id = $1 AND buyer_id = $2 AND company_id = $3 ORDER BY added_at, sku",
-        )
-        .bind(self.tenant.as_str())
-        .bind(self.buyer)
-        .bind(self.company)
-        .fetch_all(&self.store.pool)
-        .await?;
+        let mut conn = self.store.pool.acquire().await?;
+        let rest = "FROM cart_items WHERE tenant_id = $1 AND buyer_id = $2 AND company_id = $3";
+        let rows: Vec<(String, i64, i64)> = fetch(&mut conn, "sku, quantity, added_at", rest, Some("added_at, sku"), self.key(), "cart lines").await?;
         Ok(rows.into_iter().map(|(sku, quantity, added_at)| CartItem { sku, quantity, added_at: Timestamp::from_millis(added_at) }).collect())
     }
 
@@ -55,12 +56,8 @@ impl Cart<'_> {
     /// line's decision in order. A SKU given twice counts its first addition for the second.
     pub async fn add<E>(&self, lines: &[(String, i64)], mut check: impl FnMut(&str, i64) -> Result<(), E>) -> Result<Vec<Result<i64, E>>> {
         let mut tx = self.store.begin_write().await?;
-        let rows: Vec<(String, i64)> = sqlx::query_as("SELECT sku, quantity FROM cart_items WHERE tenant_id = $1 AND buyer_id = $2 AND company_id = $3")
-            .bind(self.tenant.as_str())
-            .bind(self.buyer)
-            .bind(self.company)
-            .fetch_all(&mut *tx)
-            .await?;
+        let rest = "FROM cart_items WHERE tenant_id = $1 AND buyer_id = $2 AND company_id = $3";
+        let rows: Vec<(String, i64)> = fetch(&mut tx, "sku, quantity", rest, None, self.key(), "cart lines").await?;
         let mut in_cart: std::collections::HashMap<String, i64> = rows.into_iter().collect();
         let mut outcomes = Vec::with_capacity(lines.len());
         let mut touched: Vec<&str> = Vec::new();

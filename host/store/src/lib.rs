@@ -23,6 +23,7 @@ mod outbox;
 mod plugins;
 mod price_lists;
 mod products;
+mod rows;
 mod requisition_lists;
 mod secrets;
 mod segments;

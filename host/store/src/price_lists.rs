@@ -9,12 +9,14 @@ use hanse_domain::money::Price;
 use hanse_domain::price_rules::{EntryRule, ListEntry, PercentOff};
 use hanse_domain::time::Timestamp;
 use rust_decimal::Decimal;
+use serde::Deserialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::ids::{new_id, now};
 use crate::shared_catalogs::existing_skus;
-use crate::sql::{placeholders, values_rows};
+use crate::rows::{Dialect, fetch, key_set};
+use crate::sql::{Bind, placeholders, values_rows};
 use crate::tenants::TenantId;
 use crate::{Result, Store, StoreError};
 
@@ -326,33 +328,26 @@ impl PriceLists<'_> {
         if lists.is_empty() || skus.is_empty() {
             return Ok(by_sku);
         }
-        for chunk in skus.chunks(500) {
-            let sql = format!(
-                "SELECT e.sku, e.list_id, l.name, l.priority, e.min_quantity, e.price, e.percent_off, e.valid_from, e.valid_to
-                 FROM price_list_entries e JOIN price_lists l ON l.tenant_id = e.tenant_id AND l.id = e.list_id
-                 WHERE e.tenant_id = $1 AND e.list_id IN ({}) AND e.sku IN ({})",
-                placeholders(2, lists.len()),
-                placeholders(2 + lists.len(), chunk.len())
-            );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false).bind(self.tenant.as_str());
-            for list in &lists {
-                query = query.bind(list.as_str());
-            }
-            for sku in chunk {
-                query = query.bind(*sku);
-            }
-            for row in query.fetch_all(&mut *conn).await? {
-                let entry = entry_from_row(&row)?;
-                by_sku.entry(entry.sku).or_default().push(ListEntry {
-                    list_id: row.try_get("list_id")?,
-                    list_name: row.try_get("name")?,
-                    priority: row.try_get("priority")?,
-                    min_quantity: entry.min_quantity,
-                    rule: entry.rule,
-                    valid_from: entry.valid_from,
-                    valid_to: entry.valid_to,
-                });
-            }
+        let dialect = Dialect::of(&conn);
+        let rest = format!(
+            "FROM price_list_entries e JOIN price_lists l ON l.tenant_id = e.tenant_id AND l.id = e.list_id
+             WHERE e.tenant_id = $1 AND {} AND {}",
+            dialect.in_set("e.list_id", 2),
+            dialect.in_set("e.sku", 3)
+        );
+        let binds = vec![Bind::Text(self.tenant.as_str().to_owned()), Bind::Text(key_set(&lists)), Bind::Text(key_set(skus))];
+        let columns = "e.sku, e.list_id, l.name, l.priority, e.min_quantity, e.price, e.percent_off, e.valid_from, e.valid_to";
+        let rows: Vec<ApplicableRow> = fetch(&mut conn, columns, &rest, None, binds, "price list entries").await?;
+        for row in rows {
+            by_sku.entry(row.sku).or_default().push(ListEntry {
+                list_id: row.list_id,
+                list_name: row.list_name,
+                priority: row.priority,
+                min_quantity: row.min_quantity,
+                rule: rule_of(row.price, row.percent_off)?,
+                valid_from: row.valid_from.map(Timestamp::from_millis),
+                valid_to: row.valid_to.map(Timestamp::from_millis),
+            });
         }
         Ok(by_sku)
     }
@@ -518,20 +513,36 @@ async fn write_entries(conn: &mut AnyConnection, tenant: &TenantId, id: &str, en
     Ok(outcome)
 }
 
-fn entry_from_row(row: &AnyRow) -> Result<Entry> {
-    let price: Option<i64> = row.try_get("price")?;
-    let percent: Option<i64> = row.try_get("percent_off")?;
-    let rule = match (price, percent) {
+/// An entry of an applicable list, as [`PriceLists::entries_for`] reads it.
+#[derive(Deserialize)]
+struct ApplicableRow {
+    sku: String,
+    list_id: String,
+    list_name: String,
+    priority: i64,
+    min_quantity: i64,
+    price: Option<i64>,
+    percent_off: Option<i64>,
+    valid_from: Option<i64>,
+    valid_to: Option<i64>,
+}
+
+/// An entry's rule from its stored columns: exactly one of a price and a percentage.
+fn rule_of(price: Option<i64>, percent: Option<i64>) -> Result<EntryRule> {
+    Ok(match (price, percent) {
         (Some(units), None) => EntryRule::Fixed(Price::from_units(units).map_err(|e| StoreError::corrupt("price list price", e))?),
         (None, Some(units)) => EntryRule::PercentOff(
             PercentOff::parse(&Decimal::new(units, 4).to_string()).map_err(|e| StoreError::corrupt("price list percent", e))?,
         ),
         _ => return Err(StoreError::corrupt("price list entry", "needs exactly one of price and percent_off")),
-    };
+    })
+}
+
+fn entry_from_row(row: &AnyRow) -> Result<Entry> {
     Ok(Entry {
         sku: row.try_get("sku")?,
         min_quantity: row.try_get("min_quantity")?,
-        rule,
+        rule: rule_of(row.try_get("price")?, row.try_get("percent_off")?)?,
         valid_from: row.try_get::<Option<i64>, _>("valid_from")?.map(Timestamp::from_millis),
         valid_to: row.try_get::<Option<i64>, _>("valid_to")?.map(Timestamp::from_millis),
     })

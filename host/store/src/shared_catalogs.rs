@@ -10,7 +10,8 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::ids::{new_id, now};
-use crate::sql::{placeholders, values_rows};
+use crate::rows::{Dialect, fetch, key_set};
+use crate::sql::{Bind, placeholders, values_rows};
 use crate::tenants::TenantId;
 use crate::{Result, Store, StoreError};
 
@@ -341,45 +342,35 @@ impl SharedCatalogs<'_> {
 /// See [`SharedCatalogs::access`].
 pub(crate) async fn access(conn: &mut AnyConnection, tenant: &TenantId, catalog: &str, skus: &[&str]) -> Result<HashMap<String, Access>> {
     let mut found = HashMap::with_capacity(skus.len());
+    if skus.is_empty() {
+        return Ok(found);
+    }
     let has_categories: bool = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM shared_catalog_categories WHERE tenant_id = $1 AND catalog_id = $2")
         .bind(tenant.as_str())
         .bind(catalog)
         .fetch_one(&mut *conn)
         .await?
         > 0;
-    for chunk in skus.chunks(500) {
-        let sql = format!(
-            "SELECT sku, purchasable FROM shared_catalog_products WHERE tenant_id = $1 AND catalog_id = $2 AND sku IN ({})",
-            placeholders(3, chunk.len())
-        );
-        let mut query = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql)).persistent(chunk.len() == 1).bind(tenant.as_str()).bind(catalog);
-        for sku in chunk {
-            query = query.bind(*sku);
-        }
-        for (sku, purchasable) in query.fetch_all(&mut *conn).await? {
-            found.insert(sku, if purchasable == 1 { Access::Buy } else { Access::BrowseOnly });
-        }
-        if !has_categories {
-            continue;
-        }
-        let rest: Vec<&str> = chunk.iter().copied().filter(|s| !found.contains_key(*s)).collect();
-        if rest.is_empty() {
-            continue;
-        }
-        let sql = format!(
-            "SELECT DISTINCT pc.sku FROM product_categories pc
+    let dialect = Dialect::of(conn);
+    let binds = || vec![Bind::Text(tenant.as_str().to_owned()), Bind::Text(catalog.to_owned()), Bind::Text(key_set(skus))];
+    let rest = format!("FROM shared_catalog_products WHERE tenant_id = $1 AND catalog_id = $2 AND {}", dialect.in_set("sku", 3));
+    let direct: Vec<(String, i64)> = fetch(conn, "sku, purchasable", &rest, None, binds(), "catalog products").await?;
+    for (sku, purchasable) in direct {
+        found.insert(sku, if purchasable == 1 { Access::Buy } else { Access::BrowseOnly });
+    }
+    if has_categories && found.len() < skus.len() {
+        // Products under one of the catalog's categories (at any depth) are shown and buyable.
+        let rest = format!(
+            "FROM product_categories pc
                JOIN categories c ON c.tenant_id = pc.tenant_id AND c.id = pc.category_id
                JOIN shared_catalog_categories g ON g.tenant_id = pc.tenant_id AND g.catalog_id = $2
                JOIN categories a ON a.tenant_id = g.tenant_id AND a.id = g.category_id
-             WHERE pc.tenant_id = $1 AND pc.sku IN ({}) AND substr(c.path, 1, length(a.path)) = a.path",
-            placeholders(3, rest.len())
+             WHERE pc.tenant_id = $1 AND {} AND substr(c.path, 1, length(a.path)) = a.path",
+            dialect.in_set("pc.sku", 3)
         );
-        let mut query = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)).persistent(false).bind(tenant.as_str()).bind(catalog);
-        for sku in &rest {
-            query = query.bind(*sku);
-        }
-        for sku in query.fetch_all(&mut *conn).await? {
-            found.insert(sku, Access::Buy);
+        let below: Vec<(String,)> = fetch(conn, "pc.sku", &rest, None, binds(), "catalog categories").await?;
+        for (sku,) in below {
+            found.entry(sku).or_insert(Access::Buy);
         }
     }
     Ok(found)
@@ -412,16 +403,12 @@ async fn touch(conn: &mut AnyConnection, tenant: &TenantId, id: &str) -> Result<
 
 /// Which of `skus` exist as products.
 pub(crate) async fn existing_skus(conn: &mut AnyConnection, tenant: &TenantId, skus: &[&str]) -> Result<HashSet<String>> {
-    let mut found = HashSet::with_capacity(skus.len());
-    for chunk in skus.chunks(500) {
-        let sql = format!("SELECT sku FROM products WHERE tenant_id = $1 AND sku IN ({})", placeholders(2, chunk.len()));
-        let mut query = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)).persistent(false).bind(tenant.as_str());
-        for sku in chunk {
-            query = query.bind(*sku);
-        }
-        found.extend(query.fetch_all(&mut *conn).await?);
+    if skus.is_empty() {
+        return Ok(HashSet::new());
     }
-    Ok(found)
+    let rest = format!("FROM products WHERE tenant_id = $1 AND {}", Dialect::of(conn).in_set("sku", 2));
+    let rows: Vec<(String,)> = fetch(conn, "sku", &rest, None, vec![Bind::Text(tenant.as_str().to_owned()), Bind::Text(key_set(skus))], "products").await?;
+    Ok(rows.into_iter().map(|(sku,)| sku).collect())
 }
 
 fn from_row(row: &AnyRow) -> Result<SharedCatalog> {

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use hanse_domain::product::{ProductDraft, ProductStatus, Sku, StockQuantity};
 use hanse_domain::time::Timestamp;
 
-use self::read::{SELECT, escape_like, load, load_bare, load_one, with_categories};
+use self::read::{FROM, escape_like, load, load_bare, load_one, load_where, with_categories};
 use self::write::{add_to_public_catalog, apply_rows, insert, tally};
 pub(crate) use self::write::{check_categories, set_stock};
 use crate::ids::now;
@@ -235,7 +235,8 @@ impl Products<'_> {
     /// A page of products matching `filter`, ordered by SKU.
     pub async fn list(&self, filter: &ProductFilter) -> Result<ProductPage> {
         let mut binds = vec![Bind::Text(self.tenant.as_str().to_owned())];
-        let mut sql = format!("{SELECT} WHERE p.tenant_id = $1");
+        // The page's SKUs are chosen in a subquery, so that the limit counts products.
+        let mut sql = "SELECT p.sku FROM products p WHERE p.tenant_id = $1".to_owned();
         let param = |binds: &mut Vec<Bind>, value: Bind| {
             binds.push(value);
             format!("${}", binds.len())
@@ -278,13 +279,10 @@ impl Products<'_> {
         let limit = param(&mut binds, Bind::Int(i64::from(filter.limit) + 1));
         sql += &format!(" ORDER BY p.sku LIMIT {limit}");
 
+        let rest = format!("{FROM} WHERE p.tenant_id = $1 AND p.sku IN ({sql})");
         let mut conn = self.store.pool.acquire().await?;
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for bind in binds {
-            query = bind.bind(query);
-        }
-        let rows = query.fetch_all(&mut *conn).await?;
-        let mut items = with_categories(&mut conn, self.tenant, rows).await?;
+        let products = load_where(&mut conn, &rest, "p.sku", binds).await?;
+        let mut items = with_categories(&mut conn, self.tenant, products).await?;
         let next_after = if items.len() > filter.limit as usize {
             items.truncate(filter.limit as usize);
             items.last().map(|p| p.draft.sku.as_str().to_owned())

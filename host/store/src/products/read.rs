@@ -6,69 +6,76 @@ use hanse_domain::money::{Price, Weight};
 use hanse_domain::ordering::SaleQuantity;
 use hanse_domain::product::{Attributes, ProductDraft, ProductStatus, Sku};
 use hanse_domain::time::Timestamp;
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use serde::Deserialize;
+use sqlx::AnyConnection;
 
 use super::Product;
-use crate::sql::placeholders;
+use crate::rows::{Dialect, fetch, key_set};
+use crate::sql::Bind;
 use crate::tenants::TenantId;
 use crate::{Result, StoreError};
 
-/// The product columns with stock, from `products p` joined to `stock_items s`.
-pub(super) const SELECT: &str = "SELECT p.sku, p.name, p.description, p.price, p.status, p.weight, p.attributes,
-        p.min_sale_qty, p.max_sale_qty, p.qty_increment,
-        p.created_at, p.updated_at, COALESCE(s.quantity, 0) AS quantity, CASE WHEN s.sku IS NULL THEN 0 ELSE 1 END AS tracked
-    FROM products p LEFT JOIN stock_items s ON s.tenant_id = p.tenant_id AND s.sku = p.sku";
+/// The product columns with stock, in [`ProductRow`]'s order.
+pub(super) const COLUMNS: &str = "p.sku, p.name, p.description, p.price, p.status, p.weight, p.attributes,
+        p.min_sale_qty, p.max_sale_qty, p.qty_increment, p.created_at, p.updated_at,
+        COALESCE(s.quantity, 0), CASE WHEN s.sku IS NULL THEN 0 ELSE 1 END";
+
+/// Products `p` with their stock `s`.
+pub(super) const FROM: &str = "FROM products p LEFT JOIN stock_items s ON s.tenant_id = p.tenant_id AND s.sku = p.sku";
+
+/// One product row as [`COLUMNS`] reads it.
+#[derive(Deserialize)]
+pub(super) struct ProductRow {
+    sku: String,
+    name: String,
+    description: String,
+    price: i64,
+    status: String,
+    weight: Option<i64>,
+    attributes: String,
+    min_sale_qty: i64,
+    max_sale_qty: Option<i64>,
+    qty_increment: i64,
+    created_at: i64,
+    updated_at: i64,
+    quantity: i64,
+    tracked: i64,
+}
 
 pub(super) async fn load_one(conn: &mut AnyConnection, tenant: &TenantId, sku: &str) -> Result<Product> {
     load(conn, tenant, &[sku]).await?.pop().ok_or(StoreError::NotFound("product"))
 }
 
 /// Loads the products with these SKUs (missing ones are absent from the answer).
-///
-/// Multi-key loads are not kept as prepared statements: PostgreSQL would reuse a plan made while
-/// a bulk import had only just begun filling the tables (sequential scans over "small" tables),
-/// and every later batch would pay a full scan. Planned afresh, they use the primary key.
 pub(super) async fn load(conn: &mut AnyConnection, tenant: &TenantId, skus: &[&str]) -> Result<Vec<Product>> {
-    let rows = load_rows(conn, tenant, skus).await?;
-    with_categories(conn, tenant, rows).await
+    let products = load_bare(conn, tenant, skus).await?;
+    with_categories(conn, tenant, products).await
 }
 
 /// Like [`load`], without the category assignments (left empty): for ordering and pricing,
 /// which never read them.
 pub(super) async fn load_bare(conn: &mut AnyConnection, tenant: &TenantId, skus: &[&str]) -> Result<Vec<Product>> {
-    load_rows(conn, tenant, skus).await?.iter().map(product_from_row).collect()
-}
-
-async fn load_rows(conn: &mut AnyConnection, tenant: &TenantId, skus: &[&str]) -> Result<Vec<AnyRow>> {
-    let mut rows = Vec::with_capacity(skus.len());
-    for chunk in skus.chunks(500) {
-        let sql = format!("{SELECT} WHERE p.tenant_id = $1 AND p.sku IN ({})", placeholders(2, chunk.len()));
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(chunk.len() == 1).bind(tenant.as_str());
-        for sku in chunk {
-            query = query.bind(*sku);
-        }
-        rows.extend(query.fetch_all(&mut *conn).await?);
+    if skus.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(rows)
+    let rest = format!("{FROM} WHERE p.tenant_id = $1 AND {}", Dialect::of(conn).in_set("p.sku", 2));
+    let binds = vec![Bind::Text(tenant.as_str().to_owned()), Bind::Text(key_set(skus))];
+    let rows: Vec<ProductRow> = fetch(conn, COLUMNS, &rest, None, binds, "products").await?;
+    rows.into_iter().map(product_from_row).collect()
 }
 
-pub(super) async fn with_categories(conn: &mut AnyConnection, tenant: &TenantId, rows: Vec<AnyRow>) -> Result<Vec<Product>> {
-    let mut products = rows.iter().map(product_from_row).collect::<Result<Vec<_>>>()?;
+/// Fills in the category assignments of `products`.
+pub(super) async fn with_categories(conn: &mut AnyConnection, tenant: &TenantId, mut products: Vec<Product>) -> Result<Vec<Product>> {
+    if products.is_empty() {
+        return Ok(products);
+    }
+    let skus: Vec<&str> = products.iter().map(|p| p.draft.sku.as_str()).collect();
+    let rest = format!("FROM product_categories WHERE tenant_id = $1 AND {}", Dialect::of(conn).in_set("sku", 2));
+    let binds = vec![Bind::Text(tenant.as_str().to_owned()), Bind::Text(key_set(&skus))];
+    let rows: Vec<(String, String)> = fetch(conn, "sku, category_id", &rest, Some("sku, category_id"), binds, "product categories").await?;
     let mut by_sku: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let skus: Vec<String> = products.iter().map(|p| p.draft.sku.as_str().to_owned()).collect();
-    for chunk in skus.chunks(500) {
-        let sql = format!(
-            "SELECT sku, category_id FROM product_categories WHERE tenant_id = $1 AND sku IN ({}) ORDER BY sku, category_id",
-            placeholders(2, chunk.len())
-        );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(chunk.len() == 1).bind(tenant.as_str());
-        for sku in chunk {
-            query = query.bind(sku.as_str());
-        }
-        for row in query.fetch_all(&mut *conn).await? {
-            by_sku.entry(row.try_get("sku")?).or_default().push(row.try_get("category_id")?);
-        }
+    for (sku, category) in rows {
+        by_sku.entry(sku).or_default().push(category);
     }
     for product in &mut products {
         product.categories = by_sku.remove(product.draft.sku.as_str()).unwrap_or_default();
@@ -76,31 +83,32 @@ pub(super) async fn with_categories(conn: &mut AnyConnection, tenant: &TenantId,
     Ok(products)
 }
 
-fn product_from_row(row: &AnyRow) -> Result<Product> {
-    let sku: String = row.try_get("sku")?;
-    let status: String = row.try_get("status")?;
-    let attributes: String = row.try_get("attributes")?;
-    let attributes: BTreeMap<String, String> = serde_json::from_str(&attributes).map_err(|e| StoreError::corrupt("product attributes", e))?;
+fn product_from_row(row: ProductRow) -> Result<Product> {
+    let attributes: BTreeMap<String, String> = serde_json::from_str(&row.attributes).map_err(|e| StoreError::corrupt("product attributes", e))?;
     Ok(Product {
         draft: ProductDraft {
-            sku: Sku::parse(&sku).map_err(|e| StoreError::corrupt("product sku", e))?,
-            name: row.try_get("name")?,
-            description: row.try_get("description")?,
-            price: Price::from_units(row.try_get("price")?).map_err(|e| StoreError::corrupt("product price", e))?,
-            status: ProductStatus::parse(&status).map_err(|e| StoreError::corrupt("product status", e))?,
-            weight: row.try_get::<Option<i64>, _>("weight")?.map(Weight::from_units).transpose().map_err(|e| StoreError::corrupt("product weight", e))?,
+            sku: Sku::parse(&row.sku).map_err(|e| StoreError::corrupt("product sku", e))?,
+            name: row.name,
+            description: row.description,
+            price: Price::from_units(row.price).map_err(|e| StoreError::corrupt("product price", e))?,
+            status: ProductStatus::parse(&row.status).map_err(|e| StoreError::corrupt("product status", e))?,
+            weight: row.weight.map(Weight::from_units).transpose().map_err(|e| StoreError::corrupt("product weight", e))?,
             attributes: Attributes::parse(attributes).map_err(|e| StoreError::corrupt("product attributes", e))?,
-            sale: SaleQuantity::new(Some(row.try_get("min_sale_qty")?), row.try_get("max_sale_qty")?, Some(row.try_get("qty_increment")?))
-                .map_err(|(field, e)| StoreError::corrupt(field, e))?,
+            sale: SaleQuantity::new(Some(row.min_sale_qty), row.max_sale_qty, Some(row.qty_increment)).map_err(|(field, e)| StoreError::corrupt(field, e))?,
         },
         categories: Vec::new(),
-        quantity: row.try_get("quantity")?,
-        stock_tracked: row.try_get::<i64, _>("tracked")? == 1,
-        created_at: Timestamp::from_millis(row.try_get("created_at")?),
-        updated_at: Timestamp::from_millis(row.try_get("updated_at")?),
+        quantity: row.quantity,
+        stock_tracked: row.tracked == 1,
+        created_at: Timestamp::from_millis(row.created_at),
+        updated_at: Timestamp::from_millis(row.updated_at),
     })
 }
 
+/// Reads `rest` (which selects from [`FROM`]) into products, in `order_by`'s order.
+pub(super) async fn load_where(conn: &mut AnyConnection, rest: &str, order_by: &str, binds: Vec<Bind>) -> Result<Vec<Product>> {
+    let rows: Vec<ProductRow> = fetch(conn, COLUMNS, rest, Some(order_by), binds, "products").await?;
+    rows.into_iter().map(product_from_row).collect()
+}
 
 /// Escapes `%`, `_` and `\` for a `LIKE ... ESCAPE '\'` pattern.
 pub(super) fn escape_like(text: &str) -> String {
