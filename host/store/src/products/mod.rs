@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use hanse_domain::product::{ProductDraft, ProductStatus, Sku, StockQuantity};
 use hanse_domain::time::Timestamp;
 
+use crate::rows::Plan;
 use self::read::{FROM, escape_like, load, load_bare, load_one, load_where, with_categories};
 use self::write::{add_to_public_catalog, apply_rows, insert, tally};
 pub(crate) use self::write::{check_categories, set_stock};
@@ -142,7 +143,7 @@ impl Products<'_> {
     /// Creates a product; a conflict if the SKU exists.
     pub async fn create(&self, draft: &ProductDraft, categories: &[String], quantity: Option<StockQuantity>) -> Result<Product> {
         let mut tx = self.store.begin_write().await?;
-        if !load(&mut tx, self.tenant, &[draft.sku.as_str()]).await?.is_empty() {
+        if !load(&mut tx, self.tenant, &[draft.sku.as_str()], Plan::Kept).await?.is_empty() {
             return Err(StoreError::Conflict(format!("a product with SKU {:?} already exists", draft.sku.as_str())));
         }
         check_categories(&mut tx, self.tenant, categories).await?;
@@ -174,7 +175,7 @@ impl Products<'_> {
             check_categories(&mut tx, self.tenant, ids).await?;
         }
         let mut existing: HashMap<String, Product> =
-            load(&mut tx, self.tenant, &[draft.sku.as_str()]).await?.into_iter().map(|p| (p.draft.sku.as_str().to_owned(), p)).collect();
+            load(&mut tx, self.tenant, &[draft.sku.as_str()], Plan::Kept).await?.into_iter().map(|p| (p.draft.sku.as_str().to_owned(), p)).collect();
         let created = existing.is_empty();
         if created && !create_missing {
             return Err(StoreError::NotFound("product"));
@@ -189,7 +190,7 @@ impl Products<'_> {
     /// The product with this SKU.
     pub async fn get(&self, sku: &Sku) -> Result<Option<Product>> {
         let mut conn = self.store.pool.acquire().await?;
-        Ok(load(&mut conn, self.tenant, &[sku.as_str()]).await?.pop())
+        Ok(load(&mut conn, self.tenant, &[sku.as_str()], Plan::Kept).await?.pop())
     }
 
     /// The products with these SKUs, by SKU, loaded in a few batched queries (missing SKUs are
@@ -197,7 +198,7 @@ impl Products<'_> {
     pub async fn get_many(&self, skus: &[Sku]) -> Result<HashMap<String, Product>> {
         let mut conn = self.store.pool.acquire().await?;
         let skus: Vec<&str> = skus.iter().map(Sku::as_str).collect();
-        Ok(load(&mut conn, self.tenant, &skus).await?.into_iter().map(|p| (p.draft.sku.as_str().to_owned(), p)).collect())
+        Ok(load(&mut conn, self.tenant, &skus, Plan::Kept).await?.into_iter().map(|p| (p.draft.sku.as_str().to_owned(), p)).collect())
     }
 
     /// Which of `skus` exist.
@@ -211,7 +212,7 @@ impl Products<'_> {
     pub async fn get_many_bare(&self, skus: &[Sku]) -> Result<HashMap<String, Product>> {
         let mut conn = self.store.pool.acquire().await?;
         let skus: Vec<&str> = skus.iter().map(Sku::as_str).collect();
-        Ok(load_bare(&mut conn, self.tenant, &skus).await?.into_iter().map(|p| (p.draft.sku.as_str().to_owned(), p)).collect())
+        Ok(load_bare(&mut conn, self.tenant, &skus, Plan::Kept).await?.into_iter().map(|p| (p.draft.sku.as_str().to_owned(), p)).collect())
     }
 
     /// Deletes a product with its category assignments and stock.
@@ -282,7 +283,7 @@ impl Products<'_> {
         let rest = format!("{FROM} WHERE p.tenant_id = $1 AND p.sku IN ({sql})");
         let mut conn = self.store.pool.acquire().await?;
         let products = load_where(&mut conn, &rest, "p.sku", binds).await?;
-        let mut items = with_categories(&mut conn, self.tenant, products).await?;
+        let mut items = with_categories(&mut conn, self.tenant, products, Plan::Kept).await?;
         let next_after = if items.len() > filter.limit as usize {
             items.truncate(filter.limit as usize);
             items.last().map(|p| p.draft.sku.as_str().to_owned())
@@ -303,7 +304,7 @@ impl Products<'_> {
         check_categories(&mut tx, self.tenant, &wanted).await?;
         let skus: Vec<&str> = rows.iter().map(|r| r.draft.sku.as_str()).collect();
         let mut existing: HashMap<String, Product> =
-            load(&mut tx, self.tenant, &skus).await?.into_iter().map(|p| (p.draft.sku.as_str().to_owned(), p)).collect();
+            load(&mut tx, self.tenant, &skus, Plan::Fresh).await?.into_iter().map(|p| (p.draft.sku.as_str().to_owned(), p)).collect();
         let outcomes = apply_rows(&mut tx, self.tenant, rows, &mut existing, now().millis()).await?;
         tx.commit().await?;
         Ok(tally(&outcomes))

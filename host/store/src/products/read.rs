@@ -10,7 +10,7 @@ use serde::Deserialize;
 use sqlx::AnyConnection;
 
 use super::Product;
-use crate::rows::{Dialect, fetch, key_set};
+use crate::rows::{Dialect, Plan, fetch, fetch_planned, key_set};
 use crate::sql::Bind;
 use crate::tenants::TenantId;
 use crate::{Result, StoreError};
@@ -43,36 +43,37 @@ pub(super) struct ProductRow {
 }
 
 pub(super) async fn load_one(conn: &mut AnyConnection, tenant: &TenantId, sku: &str) -> Result<Product> {
-    load(conn, tenant, &[sku]).await?.pop().ok_or(StoreError::NotFound("product"))
+    load(conn, tenant, &[sku], Plan::Kept).await?.pop().ok_or(StoreError::NotFound("product"))
 }
 
-/// Loads the products with these SKUs (missing ones are absent from the answer).
-pub(super) async fn load(conn: &mut AnyConnection, tenant: &TenantId, skus: &[&str]) -> Result<Vec<Product>> {
-    let products = load_bare(conn, tenant, skus).await?;
-    with_categories(conn, tenant, products).await
+/// Loads the products with these SKUs (missing ones are absent from the answer). An import,
+/// which fills the tables it reads, asks for a [`Plan::Fresh`].
+pub(super) async fn load(conn: &mut AnyConnection, tenant: &TenantId, skus: &[&str], plan: Plan) -> Result<Vec<Product>> {
+    let products = load_bare(conn, tenant, skus, plan).await?;
+    with_categories(conn, tenant, products, plan).await
 }
 
 /// Like [`load`], without the category assignments (left empty): for ordering and pricing,
 /// which never read them.
-pub(super) async fn load_bare(conn: &mut AnyConnection, tenant: &TenantId, skus: &[&str]) -> Result<Vec<Product>> {
+pub(super) async fn load_bare(conn: &mut AnyConnection, tenant: &TenantId, skus: &[&str], plan: Plan) -> Result<Vec<Product>> {
     if skus.is_empty() {
         return Ok(Vec::new());
     }
     let rest = format!("{FROM} WHERE p.tenant_id = $1 AND {}", Dialect::of(conn).in_set("p.sku", 2));
     let binds = vec![Bind::Text(tenant.as_str().to_owned()), Bind::Text(key_set(skus))];
-    let rows: Vec<ProductRow> = fetch(conn, COLUMNS, &rest, None, binds, "products").await?;
+    let rows: Vec<ProductRow> = fetch_planned(conn, plan, COLUMNS, &rest, None, binds, "products").await?;
     rows.into_iter().map(product_from_row).collect()
 }
 
 /// Fills in the category assignments of `products`.
-pub(super) async fn with_categories(conn: &mut AnyConnection, tenant: &TenantId, mut products: Vec<Product>) -> Result<Vec<Product>> {
+pub(super) async fn with_categories(conn: &mut AnyConnection, tenant: &TenantId, mut products: Vec<Product>, plan: Plan) -> Result<Vec<Product>> {
     if products.is_empty() {
         return Ok(products);
     }
     let skus: Vec<&str> = products.iter().map(|p| p.draft.sku.as_str()).collect();
     let rest = format!("FROM product_categories WHERE tenant_id = $1 AND {}", Dialect::of(conn).in_set("sku", 2));
     let binds = vec![Bind::Text(tenant.as_str().to_owned()), Bind::Text(key_set(&skus))];
-    let rows: Vec<(String, String)> = fetch(conn, "sku, category_id", &rest, Some("sku, category_id"), binds, "product categories").await?;
+    let rows: Vec<(String, String)> = fetch_planned(conn, plan, "sku, category_id", &rest, Some("sku, category_id"), binds, "product categories").await?;
     let mut by_sku: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (sku, category) in rows {
         by_sku.entry(sku).or_default().push(category);
