@@ -568,21 +568,21 @@ impl Store {
         let Some(company) = company else {
             return Ok(Audience { catalog: crate::PUBLIC_CATALOG.to_owned(), ..Audience::default() });
         };
-        let row: Option<(Option<String>, Option<String>)> = sqlx::query_as(
+        let company_row = sqlx::query_as::<_, (Option<String>, Option<String>)>(
             "SELECT m.customer_group_id, a.catalog_id FROM companies m
              LEFT JOIN shared_catalog_companies a ON a.tenant_id = m.tenant_id AND a.company_id = m.id
              WHERE m.tenant_id = $1 AND m.id = $2",
         )
         .bind(tenant.as_str())
         .bind(company)
-        .fetch_optional(&self.pool)
-        .await?;
-        let (customer_group, catalog) = row.ok_or(StoreError::NotFound("company"))?;
-        let segments: Vec<String> = sqlx::query_scalar("SELECT segment_id FROM segment_companies WHERE tenant_id = $1 AND company_id = $2 ORDER BY segment_id")
+        .fetch_optional(&self.pool);
+        let segments = sqlx::query_scalar::<_, String>("SELECT segment_id FROM segment_companies WHERE tenant_id = $1 AND company_id = $2 ORDER BY segment_id")
             .bind(tenant.as_str())
             .bind(company)
-            .fetch_all(&self.pool)
-            .await?;
+            .fetch_all(&self.pool);
+        // Independent reads, on two connections at once.
+        let (row, segments) = tokio::try_join!(company_row, segments)?;
+        let (customer_group, catalog) = row.ok_or(StoreError::NotFound("company"))?;
         Ok(Audience {
             catalog: catalog.unwrap_or_else(|| crate::PUBLIC_CATALOG.to_owned()),
             company: Some(company.to_owned()),

@@ -53,8 +53,9 @@ impl FromRequestParts<AppState> for SignedIn {
         let token = bearer(parts)?.to_owned();
         let buyers = state.store().buyers(&tenant.id);
         let session = buyers.session(&token).await?.ok_or_else(|| ApiError::unauthorized("the session is not valid, expired or was ended; log in again"))?;
-        let buyer = buyers.get(&session.buyer_id).await?.ok_or_else(|| ApiError::unauthorized("the session's account is gone"))?;
-        let memberships = buyers.memberships(&buyer.id).await?;
+        // The account and its memberships are read at once, on two connections.
+        let (buyer, memberships) = tokio::try_join!(buyers.get(&session.buyer_id), buyers.memberships(&session.buyer_id))?;
+        let buyer = buyer.ok_or_else(|| ApiError::unauthorized("the session's account is gone"))?;
         let membership = memberships
             .iter()
             .find(|m| m.company_id == session.company_id)

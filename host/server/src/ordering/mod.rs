@@ -25,9 +25,10 @@ impl Orderable {
         let mut parsed: Vec<Sku> = skus.iter().filter_map(|s| Sku::parse(s).ok()).collect();
         parsed.sort();
         parsed.dedup();
-        let products = store.products(&tenant.id).get_many_bare(&parsed).await?;
         let names: Vec<&str> = parsed.iter().map(Sku::as_str).collect();
-        let access = store.shared_catalogs(&tenant.id).access(&audience.catalog, &names).await?;
+        // Two independent reads, on two connections at once.
+        let (products, catalogs) = (store.products(&tenant.id), store.shared_catalogs(&tenant.id));
+        let (products, access) = tokio::try_join!(products.get_many_bare(&parsed), catalogs.access(&audience.catalog, &names))?;
         Ok(Orderable { products, access })
     }
 

@@ -4,11 +4,12 @@
 //! prices. Pricing fails closed: a plugin that fails stops the whole pricing with an error
 //! naming it, never a price without it.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::http::StatusCode;
 use hanse_domain::plugin::PluginKind;
-use hanse_domain::price_rules::{EntryRule, resolve};
+use hanse_domain::price_rules::{EntryRule, ListEntry, resolve};
 use hanse_domain::product::{ProductStatus, Sku};
 use hanse_runtime::types::{Attribute, Context, Customer, PriceLine, PriceRequest};
 use hanse_store::{Audience, Product, Store, Tenant, now};
@@ -89,9 +90,26 @@ pub async fn price_products(
     if lines.is_empty() {
         return Ok(Vec::new());
     }
-    let at = now();
     let skus: Vec<&str> = lines.iter().map(|(p, _)| p.draft.sku.as_str()).collect();
     let entries = store.price_lists(&tenant.id).entries_for(audience, &skus).await?;
+    price_with_entries(host, store, tenant, audience, lines, &entries).await
+}
+
+/// [`price_products`] with the price-list entries that apply to `audience` for (at least)
+/// these products already read, by SKU: a caller that knows the SKUs early reads them beside
+/// the products.
+pub async fn price_with_entries(
+    host: &Arc<PluginHost>,
+    store: &Store,
+    tenant: &Tenant,
+    audience: &Audience,
+    lines: &[(&Product, i64)],
+    entries: &HashMap<String, Vec<ListEntry>>,
+) -> Result<Vec<PricedLine>, ApiError> {
+    if lines.is_empty() {
+        return Ok(Vec::new());
+    }
+    let at = now();
     let mut priced = Vec::with_capacity(lines.len());
     let mut attributes = Vec::with_capacity(lines.len());
     for (product, quantity) in lines {

@@ -11,10 +11,10 @@ use rust_decimal::Decimal;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{LaterJson, SignedIn};
 use crate::ordering::Orderable;
-use crate::plugins::pricing::price_products;
+use crate::plugins::pricing::price_with_entries;
 use crate::state::AppState;
 use crate::wire::cart::{CartItemIn, CartItemPatch, CartLineOut, CartOut, PricingErrorOut};
 use crate::wire::plugin::{StepOut, fixed4};
@@ -47,11 +47,13 @@ pub(super) async fn cart_view(state: &AppState, buyer: &SignedIn, audience: &Aud
     let tenant = &buyer.tenant;
     let items = state.store().cart(&tenant.id, &buyer.buyer.id, &buyer.membership.company_id).items().await?;
     let skus: Vec<&str> = items.iter().map(|i| i.sku.as_str()).collect();
-    let orderable = Orderable::load(state.store(), tenant, audience, &skus).await?;
+    // The products and the price-list entries for them are read at once.
+    let entries = async { Ok::<_, ApiError>(state.store().price_lists(&tenant.id).entries_for(audience, &skus).await?) };
+    let (orderable, entries) = tokio::try_join!(Orderable::load(state.store(), tenant, audience, &skus), entries)?;
     // Lines whose product the buyer can still see and buy are priced, whatever their quantity.
     let priceable: Vec<(&Product, i64)> =
         items.iter().filter_map(|item| orderable.check_product(&item.sku).ok().map(|p| (p, item.quantity))).collect();
-    let (priced, pricing_error) = match price_products(state.plugins(), state.store(), tenant, audience, &priceable).await {
+    let (priced, pricing_error) = match price_with_entries(state.plugins(), state.store(), tenant, audience, &priceable, &entries).await {
         Ok(priced) => (priced, None),
         Err(error) if error.code() == "pricing_plugin_failed" => {
             (Vec::new(), Some(PricingErrorOut { code: error.code().to_owned(), message: error.message().to_owned() }))
