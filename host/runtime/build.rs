@@ -13,7 +13,12 @@ const PLUGINS: &[(&str, &str)] = &[
     ("flat-rate-shipping", "flat_rate_shipping.wasm"),
     ("payment-on-account", "payment_on_account.wasm"),
     ("approval-threshold", "approval_threshold.wasm"),
+    ("table-rate-shipping", "table_rate_shipping.wasm"),
+    ("purchase-order-number", "purchase_order_number.wasm"),
+    ("net-terms", "net_terms.wasm"),
     ("hostile-plugin", "hostile_plugin.wasm"),
+    ("hostile-payment-plugin", "hostile_payment_plugin.wasm"),
+    ("hostile-shipping-plugin", "hostile_shipping_plugin.wasm"),
 ];
 const TARGET: &str = "wasm32-wasip2";
 

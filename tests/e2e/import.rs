@@ -123,3 +123,33 @@ async fn cli_import_prints_a_summary_and_row_errors() {
     assert!(!ok && stderr.contains("cannot open /nonexistent.csv"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn stock_import_sets_absolute_values_by_sku_and_is_idempotent() {
+    let server = TestServer::start().await;
+    let admin = server.tenant("acme").await;
+    let (status, _) = import(&server, &admin, "sku,name,price\nA,Anvil,10\nB,Bellows,5\n").await;
+    assert_eq!(status, 200);
+    let csv = "sku,qty,backorders,min_qty,notify_stock_qty\nA,40,0,2,5\nB,,2,-3,\nNOPE,1,,,\nA B,x,maybe,,\nB,7,no,-1,\n";
+    let post = |csv: &str| server.admin(&admin, Method::POST, "/admin/v1/inventory/import").header("content-type", "text/csv").body(csv.to_owned());
+    let (status, report) = send(post(csv)).await;
+    assert_eq!((status, &report["rows"], &report["updated"], &report["failed"]), (200, &json!(5), &json!(2), &json!(3)), "{report}");
+    let errors: Vec<(u64, &str)> = report["errors"].as_array().expect("errors").iter().map(|e| (e["line"].as_u64().unwrap_or(0), e["field"].as_str().unwrap_or(""))).collect();
+    assert_eq!(errors, [(4, "sku"), (5, "sku"), (5, "quantity"), (5, "backorders"), (6, "out_of_stock_threshold")], "{report}");
+    let (_, a) = send(server.admin(&admin, Method::GET, "/admin/v1/inventory/A")).await;
+    assert_eq!((&a["quantity"], &a["salable_quantity"], &a["backorders"], &a["notify_quantity"]), (&json!(40), &json!(38), &json!("no"), &json!(5)), "{a}");
+    let (_, b) = send(server.admin(&admin, Method::GET, "/admin/v1/inventory/B")).await;
+    assert_eq!((&b["quantity"], &b["salable_quantity"], &b["backorders"]), (&json!(0), &json!(3), &json!("allow_notify")), "{b}");
+
+    let (_, again) = send(post(csv)).await;
+    assert_eq!((&again["updated"], &again["unchanged"]), (&json!(0), &json!(2)), "the same file changes nothing: {again}");
+    let (status, refused) = send(post("quantity\n1\n")).await;
+    assert_eq!((status, code(&refused)), (400, "invalid_csv"), "{refused}");
+
+    let path = std::env::temp_dir().join(format!("hanse-stock-{}.csv", std::process::id()));
+    std::fs::write(&path, "sku,quantity\nA,41\n").expect("write csv");
+    let (ok, stdout, stderr) = run_cli(&server.database_url, &["import", "stock", "--tenant", "acme", path.to_str().expect("path")]);
+    assert!(ok, "{stdout} {stderr}");
+    let (_, a) = send(server.admin(&admin, Method::GET, "/admin/v1/inventory/A")).await;
+    assert_eq!(a["quantity"], 41, "{a}");
+}

@@ -4,6 +4,8 @@
 
 mod buyers;
 mod catalog;
+mod checkout;
+mod checkout_failures;
 mod companies;
 mod harness;
 mod import;

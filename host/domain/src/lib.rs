@@ -6,15 +6,19 @@
 
 pub mod category;
 pub mod company;
+pub mod credit;
 pub mod currency;
 pub mod error;
+pub mod inventory;
 pub mod money;
 mod named;
+pub mod order;
 pub mod ordering;
 pub mod plugin;
 pub mod price_rules;
 pub mod product;
 pub mod segment;
+pub mod tax;
 pub mod tenant;
 pub mod time;
 

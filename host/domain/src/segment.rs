@@ -1,7 +1,10 @@
-//! Customer segments: a rule over a company's facts (where it is, its group, its standing),
-//! evaluated whenever the company or the segment changes. Segments are price-list targets and
+//! Customer segments: a rule over a company's facts (where it is, its group, its standing, its
+//! order history), evaluated whenever the company, its orders or the segment change. Segments are price-list targets and
 //! reach pricing plugins in their input.
 
+use std::borrow::Cow;
+
+use rust_decimal::Decimal;
 use serde_json::Value;
 
 use crate::ValueError;
@@ -30,6 +33,10 @@ crate::named_enum! {
         Status = "status",
         /// The merchant's sales representative.
         SalesRep = "sales_rep",
+        /// Orders placed and not canceled (a whole number).
+        OrderCount = "order_count",
+        /// The sum of their grand totals, in the tenant's currency (a decimal).
+        OrderTotal = "order_total",
     }
 }
 
@@ -50,6 +57,14 @@ crate::named_enum! {
         StartsWith = "starts_with",
         /// Ends with (e-mail domains).
         EndsWith = "ends_with",
+        /// Greater than, as numbers (order history).
+        Gt = "gt",
+        /// Greater than or equal, as numbers.
+        Gte = "gte",
+        /// Less than, as numbers.
+        Lt = "lt",
+        /// Less than or equal, as numbers.
+        Lte = "lte",
     }
 }
 
@@ -75,8 +90,15 @@ pub struct Rule {
 
 /// A company's facts, as the rule sees them.
 pub trait Facts {
-    /// The fact's text (empty when unknown).
-    fn fact(&self, field: Field) -> &str;
+    /// The fact's text (empty when unknown); numbers in decimal (`"12"`, `"1234.5000"`).
+    fn fact(&self, field: Field) -> Cow<'_, str>;
+}
+
+impl Op {
+    /// Whether the operator compares numbers.
+    pub fn is_numeric(self) -> bool {
+        matches!(self, Op::Gt | Op::Gte | Op::Lt | Op::Lte)
+    }
 }
 
 fn norm(text: &str) -> String {
@@ -86,8 +108,17 @@ fn norm(text: &str) -> String {
 impl Condition {
     /// Whether the condition holds for `facts`.
     pub fn holds(&self, facts: &impl Facts) -> bool {
-        let fact = norm(facts.fact(self.field));
+        let fact = norm(&facts.fact(self.field));
         let first = self.values.first().map(String::as_str).unwrap_or("");
+        if self.op.is_numeric() {
+            let (Ok(fact), Ok(value)) = (fact.parse::<Decimal>(), first.parse::<Decimal>()) else { return false };
+            return match self.op {
+                Op::Gt => fact > value,
+                Op::Gte => fact >= value,
+                Op::Lt => fact < value,
+                _ => fact <= value,
+            };
+        }
         match self.op {
             Op::Eq => fact == first,
             Op::Ne => fact != first,
@@ -96,6 +127,7 @@ impl Condition {
             Op::Contains => fact.contains(first),
             Op::StartsWith => fact.starts_with(first),
             Op::EndsWith => fact.ends_with(first),
+            Op::Gt | Op::Gte | Op::Lt | Op::Lte => false,
         }
     }
 }
@@ -134,6 +166,10 @@ impl Rule {
                     .map(|v| v.as_str().map(norm).ok_or_else(|| at(&format!("{path}.value"), "must be a list of strings".into())))
                     .collect::<Result<Vec<_>, _>>()?,
                 (Op::In | Op::NotIn, _) => return Err(at(&format!("{path}.value"), "must be a non-empty list of strings".into())),
+                (op, Some(Value::String(value))) if op.is_numeric() => match value.trim().parse::<Decimal>() {
+                    Ok(_) => vec![norm(value)],
+                    Err(_) => return Err(at(&format!("{path}.value"), format!("must be a number as text for `{op}`, got {value:?}"))),
+                },
                 (_, Some(Value::String(value))) => vec![norm(value)],
                 _ => return Err(at(&format!("{path}.value"), "must be a string".into())),
             };
@@ -177,13 +213,20 @@ mod tests {
     struct Company(&'static [(Field, &'static str)]);
 
     impl Facts for Company {
-        fn fact(&self, field: Field) -> &str {
-            self.0.iter().find(|(f, _)| *f == field).map_or("", |(_, v)| v)
+        fn fact(&self, field: Field) -> Cow<'_, str> {
+            Cow::Borrowed(self.0.iter().find(|(f, _)| *f == field).map_or("", |(_, v)| v))
         }
     }
 
-    const BERLIN: Company = Company(&[(Field::Country, "DE"), (Field::City, "Berlin"), (Field::Postcode, "10115"), (Field::Email, "buy@steel.example")]);
-    const LYON: Company = Company(&[(Field::Country, "FR"), (Field::City, "Lyon"), (Field::Postcode, "69001")]);
+    const BERLIN: Company = Company(&[
+        (Field::Country, "DE"),
+        (Field::City, "Berlin"),
+        (Field::Postcode, "10115"),
+        (Field::Email, "buy@steel.example"),
+        (Field::OrderCount, "12"),
+        (Field::OrderTotal, "15000.5000"),
+    ]);
+    const LYON: Company = Company(&[(Field::Country, "FR"), (Field::City, "Lyon"), (Field::Postcode, "69001"), (Field::OrderCount, "0"), (Field::OrderTotal, "0.0000")]);
 
     fn rule(value: serde_json::Value) -> Rule {
         Rule::parse(&value).unwrap()
@@ -202,6 +245,12 @@ mod tests {
             (json!({"match": "any", "conditions": [{"field": "country", "op": "eq", "value": "DE"}, {"field": "city", "op": "eq", "value": "Lyon"}]}), true, true),
             (json!({"match": "any", "conditions": []}), true, true),
             (json!({"conditions": [{"field": "region", "op": "ne", "value": ""}]}), false, false),
+            (json!({"conditions": [{"field": "order_count", "op": "gte", "value": "10"}]}), true, false),
+            (json!({"conditions": [{"field": "order_total", "op": "gt", "value": "15000.5"}]}), false, false),
+            (json!({"conditions": [{"field": "order_total", "op": "lte", "value": "15000.50"}]}), true, true),
+            (json!({"conditions": [{"field": "order_count", "op": "lt", "value": "1"}]}), false, true),
+            // A number compared with text that is not one never holds.
+            (json!({"conditions": [{"field": "city", "op": "gt", "value": "1"}]}), false, false),
         ];
         for (value, berlin, lyon) in table {
             let r = rule(value.clone());
@@ -220,5 +269,6 @@ mod tests {
         assert_eq!(path(json!({"conditions": [{"field": "city", "op": "in", "value": "x"}]})), "rule.conditions[0].value");
         assert_eq!(path(json!({"conditions": [{"field": "city", "op": "eq", "value": 3}]})), "rule.conditions[0].value");
         assert_eq!(path(json!({"extra": 1})), "rule.extra");
+        assert_eq!(path(json!({"conditions": [{"field": "order_total", "op": "gte", "value": "lots"}]})), "rule.conditions[0].value");
     }
 }

@@ -20,14 +20,27 @@ macro_rules! bundled {
 }
 
 /// The first-party plugins, registered in every instance's registry.
-pub const FIRST_PARTY: [BundledPlugin; 4] = [
+pub const FIRST_PARTY: [BundledPlugin; 7] = [
     bundled!("tier-pricing", "tier_pricing.wasm"),
     bundled!("flat-rate-shipping", "flat_rate_shipping.wasm"),
     bundled!("payment-on-account", "payment_on_account.wasm"),
     bundled!("approval-threshold", "approval_threshold.wasm"),
+    bundled!("table-rate-shipping", "table_rate_shipping.wasm"),
+    bundled!("purchase-order-number", "purchase_order_number.wasm"),
+    bundled!("net-terms", "net_terms.wasm"),
 ];
 
 /// A pricing plugin that misbehaves as its configuration says (`{"mode": "loop"}`, ...), for
 /// sandbox tests.
 #[cfg(feature = "testing")]
 pub const HOSTILE: BundledPlugin = bundled!("testing/hostile", "hostile_plugin.wasm");
+
+/// A payment plugin that misbehaves as its configuration says (`{"mode": "trap-authorize"}`,
+/// ...), for checkout failure tests.
+#[cfg(feature = "testing")]
+pub const HOSTILE_PAYMENT: BundledPlugin = bundled!("testing/hostile-payment", "hostile_payment_plugin.wasm");
+
+/// A shipping plugin that misbehaves as its configuration says (`{"mode": "loop"}`, ...), for
+/// checkout failure tests.
+#[cfg(feature = "testing")]
+pub const HOSTILE_SHIPPING: BundledPlugin = bundled!("testing/hostile-shipping", "hostile_shipping_plugin.wasm");

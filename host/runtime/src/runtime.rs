@@ -232,10 +232,12 @@ impl Runtime {
 
     /// Asks a payment plugin to authorize a payment with method `code`.
     pub fn authorize(&self, plugin: &LoadedPlugin, code: &str, checkout: &Checkout, limits: &Limits) -> Execution<Authorization> {
-        self.call(limits, checkout.context.now, checkout.wire_size() + code.len(), |store| match &plugin.pre {
+        let mut execution = self.call(limits, checkout.context.now, checkout.wire_size() + code.len(), |store| match &plugin.pre {
             Pre::Payment(pre) => pre.instantiate(&mut *store)?.hanse_plugin_payer().call_authorize(&mut *store, code, checkout),
             _ => Ok(Err(wrong_kind(plugin.kind, PluginKind::Payment))),
-        })
+        });
+        checked(&mut execution, validate::authorization);
+        execution
     }
 
     /// One call in a fresh store with `limits`: fuel, an epoch deadline, a memory cap, and

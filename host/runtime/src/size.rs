@@ -77,6 +77,7 @@ record!(RateRequest { context, lines, destination, subtotal });
 record!(Rate { code, label, amount, estimated_days });
 record!(Checkout { context, grand_total, available_credit, po_number });
 record!(Method { code, label });
+record!(Terms { reference, due_days });
 
 impl WireSize for ApproverRef {
     fn wire_size(&self) -> usize {
@@ -104,6 +105,7 @@ impl WireSize for Authorization {
         SCALAR
             + match self {
                 Authorization::Authorized(s) | Authorization::Declined(s) | Authorization::Pending(s) => s.wire_size(),
+                Authorization::OnTerms(terms) => terms.wire_size(),
             }
     }
 }

@@ -4,7 +4,7 @@
 pub use crate::bindings::approval::exports::hanse::plugin::approver::{
     ApprovalRequest, ApprovalStep, ApproverRef, Buyer, Decision, OrderLine,
 };
-pub use crate::bindings::payment::exports::hanse::plugin::payer::{Authorization, Checkout, Method};
+pub use crate::bindings::payment::exports::hanse::plugin::payer::{Authorization, Checkout, Method, Terms};
 pub use crate::bindings::pricing::exports::hanse::plugin::pricer::{PriceChange, PriceLine, PriceRequest};
 pub use crate::bindings::pricing::hanse::plugin::types::{Attribute, Context, Customer};
 pub use crate::bindings::shipping::exports::hanse::plugin::shipper::{Address, Rate, RateRequest, ShippingLine};

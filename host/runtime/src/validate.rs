@@ -2,11 +2,17 @@
 
 use std::collections::HashSet;
 
-use crate::types::{Decision, Method, PriceChange, PriceRequest, Rate};
+use crate::types::{Authorization, Decision, Method, PriceChange, PriceRequest, Rate};
 
 /// The largest amount a plugin may return: 10^12 currency units (Hanse's price limit), in
 /// 1/10,000 units.
 pub const MAX_MONEY: i64 = 10_000_000_000_000_000;
+
+/// The longest payment reference, in characters: it is recorded on the order and the invoice.
+pub const MAX_REFERENCE_CHARS: usize = 200;
+
+/// The longest credit terms, in days from the order to the invoice's due date.
+pub const MAX_DUE_DAYS: u32 = 365;
 
 /// Checks an amount; `what` names it, and is only called when there is something to report.
 fn money(what: impl FnOnce() -> String, value: i64) -> Result<(), String> {
@@ -62,6 +68,32 @@ pub fn methods(methods: &[Method]) -> Result<(), String> {
     Ok(())
 }
 
+/// References are 1 to [`MAX_REFERENCE_CHARS`] characters, a decline gives a reason, and credit
+/// terms fall due 1 to [`MAX_DUE_DAYS`] days after the order.
+pub fn authorization(authorization: &Authorization) -> Result<(), String> {
+    let reference = |what: &str, text: &str| {
+        // `nth` stops one past the limit instead of counting all of a text only the output cap
+        // bounds.
+        if text.is_empty() || text.chars().nth(MAX_REFERENCE_CHARS).is_some() {
+            return Err(format!("the {what} reference must be 1 to {MAX_REFERENCE_CHARS} characters"));
+        }
+        Ok(())
+    };
+    match authorization {
+        Authorization::Authorized(r) => reference("authorized", r),
+        Authorization::Pending(r) => reference("pending", r),
+        Authorization::Declined(reason) if reason.is_empty() => Err("a declined payment needs a reason".into()),
+        Authorization::Declined(_) => Ok(()),
+        Authorization::OnTerms(terms) => {
+            reference("on-terms", &terms.reference)?;
+            if !(1..=MAX_DUE_DAYS).contains(&terms.due_days) {
+                return Err(format!("terms due in {} days; due-days must be 1 to {MAX_DUE_DAYS}", terms.due_days));
+            }
+            Ok(())
+        }
+    }
+}
+
 /// Required steps need approvers and at least one approval each.
 pub fn decision(decision: &Decision) -> Result<(), String> {
     if let Decision::Require(steps) = decision {
@@ -80,7 +112,7 @@ pub fn decision(decision: &Decision) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::{Context, Customer, PriceLine};
+    use crate::types::{Context, Customer, PriceLine, Terms};
 
     fn request(ids: &[u32]) -> PriceRequest {
         let customer = Customer { company_id: None, customer_group: None, segments: vec![] };
@@ -116,5 +148,33 @@ mod tests {
         assert!(rates(&[rate("std", 0), rate("std", 5)]).is_err());
         assert!(rates(&[rate("", 0)]).is_err());
         assert_eq!(rates(&[rate("std", -5)]), Err("the amount of rate \"std\" is negative (-5 ten-thousandths)".into()));
+    }
+
+    #[test]
+    fn authorizations_need_sane_references_and_terms() {
+        let terms = |reference: &str, due_days| Authorization::OnTerms(Terms { reference: reference.into(), due_days });
+        let longest = "é".repeat(MAX_REFERENCE_CHARS);
+        for good in [
+            Authorization::Authorized("on-account:PO-7".into()),
+            Authorization::Pending(longest.clone()),
+            Authorization::Declined("over the limit".into()),
+            terms("net-30:PO-7", 30),
+            terms("net-1:-", 1),
+            terms("net-365:-", MAX_DUE_DAYS),
+        ] {
+            assert_eq!(authorization(&good), Ok(()), "{good:?}");
+        }
+        for bad in [
+            Authorization::Authorized(String::new()),
+            Authorization::Pending(format!("{longest}x")),
+            Authorization::Declined(String::new()),
+            terms("", 30),
+            terms(&format!("{longest}x"), 30),
+            terms("net-0:-", 0),
+            terms("net-366:-", MAX_DUE_DAYS + 1),
+        ] {
+            assert!(authorization(&bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(authorization(&terms("net-0:-", 0)), Err("terms due in 0 days; due-days must be 1 to 365".into()));
     }
 }

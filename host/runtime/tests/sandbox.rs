@@ -105,6 +105,87 @@ fn the_other_first_party_plugins_answer() {
 }
 
 #[test]
+fn table_rate_shipping_quotes_from_its_table() {
+    let plugin = first_party("table-rate-shipping", PluginKind::Shipping);
+    let config = r#"{"basis":"weight","rows":[
+        {"country":"US","region":"CA","from":"0","price":"5.00"},
+        {"country":"US","from":"10","price":"9.00"},
+        {"country":"*","from":"0","price":"25.00"}]}"#;
+    let request = |country: &str, region: Option<&str>, weight: i64| RateRequest {
+        context: context(config),
+        lines: vec![ShippingLine { sku: "A".into(), quantity: 2, unit_price: 10_000, unit_weight: Some(weight) }],
+        destination: Address { country: country.into(), region: region.map(Into::into), postcode: None, city: None },
+        subtotal: 20_000,
+    };
+    let quote = |request: RateRequest| runtime().rates(&plugin, &request, &Limits::default()).outcome.expect("rates");
+    let rates = quote(request("US", Some("ca"), 60_000));
+    assert_eq!((rates[0].code.as_str(), rates[0].label.as_str(), rates[0].amount), ("table-rate", "Table rate", 50_000));
+    assert_eq!(quote(request("US", None, 50_000))[0].amount, 90_000, "2 × 5 reaches the band from 10");
+    assert_eq!(quote(request("US", None, 40_000))[0].amount, 250_000, "below the US bands: anywhere");
+}
+
+#[test]
+fn the_largest_table_fits_the_default_limits() {
+    // The schema allows 500 rows: such a table must fit the input cap and the fuel of a call
+    // with room to spare. Parsing the configuration is most of the cost (about 9,000 fuel a
+    // row), which is why the schema stops at 500.
+    let plugin = first_party("table-rate-shipping", PluginKind::Shipping);
+    let rows: Vec<String> = (0..500)
+        .map(|i| {
+            format!(r#"{{"country":"C{}","region":"R{}","from":"{}.5","price":"{}.25"}}"#, char::from(b'A' + (i % 26) as u8), i / 26, i, i)
+        })
+        .collect();
+    let config = format!(r#"{{"basis":"subtotal","rows":[{}]}}"#, rows.join(","));
+    let request = RateRequest {
+        context: context(&config),
+        lines: vec![ShippingLine { sku: "A".into(), quantity: 1, unit_price: 10_000_000, unit_weight: None }],
+        destination: Address { country: "CA".into(), region: Some("r18".into()), postcode: None, city: None },
+        subtotal: 10_000_000,
+    };
+    let execution = runtime().rates(&plugin, &request, &Limits::default());
+    // Row 468 is CA/R18 from 468.5, the only one for that region.
+    assert_eq!(execution.outcome.expect("rates")[0].amount, 4_682_500);
+    assert!(execution.fuel_used < Limits::default().fuel / 2, "{}", execution.fuel_used);
+}
+
+#[test]
+fn the_payment_plugins_answer() {
+    let company = |config: &str| Context {
+        customer: Customer { company_id: Some("cmp_1".into()), customer_group: None, segments: vec![] },
+        ..context(config)
+    };
+    let checkout = |context: Context, po: Option<&str>| Checkout {
+        context,
+        grand_total: 1_000_000,
+        available_credit: None,
+        po_number: po.map(Into::into),
+    };
+
+    let terms = first_party("net-terms", PluginKind::Payment);
+    let on_terms = checkout(company(r#"{"terms":[30,60]}"#), Some("PO-7"));
+    let methods = runtime().methods(&terms, &on_terms, &Limits::default()).outcome.expect("methods");
+    assert_eq!(
+        methods.iter().map(|m| (m.code.as_str(), m.label.as_str())).collect::<Vec<_>>(),
+        [("net-30", "Net 30"), ("net-60", "Net 60")]
+    );
+    let authorization = runtime().authorize(&terms, "net-60", &on_terms, &Limits::default()).outcome.expect("on terms");
+    assert_eq!(authorization, Authorization::OnTerms(Terms { reference: "net-60:PO-7".into(), due_days: 60 }));
+    let guest = checkout(context("{}"), None);
+    assert!(runtime().methods(&terms, &guest, &Limits::default()).outcome.expect("methods").is_empty());
+    let unknown = runtime().authorize(&terms, "net-90", &on_terms, &Limits::default()).outcome;
+    assert!(matches!(unknown, Err(PluginError::Reported(ref m)) if m.contains("net-90")), "{unknown:?}");
+
+    let po = first_party("purchase-order-number", PluginKind::Payment);
+    let with_po = checkout(context(r#"{"allowed_prefixes":["PO-"]}"#), Some("PO-7"));
+    assert_eq!(runtime().methods(&po, &with_po, &Limits::default()).outcome.expect("methods")[0].code, "purchase-order");
+    let pending = runtime().authorize(&po, "purchase-order", &with_po, &Limits::default()).outcome.expect("pending");
+    assert_eq!(pending, Authorization::Pending("po:PO-7".into()));
+    let without = checkout(context("{}"), None);
+    let declined = runtime().authorize(&po, "purchase-order", &without, &Limits::default()).outcome.expect("declined");
+    assert_eq!(declined, Authorization::Declined("a purchase order number is required".into()));
+}
+
+#[test]
 fn a_bad_configuration_is_reported() {
     let plugin = first_party("tier-pricing", PluginKind::Pricing);
     let outcome = runtime().price(&plugin, &cart(r#"{"tiers":"x"}"#, 1), &Limits::default()).outcome;

@@ -80,6 +80,8 @@ impl ApiError {
             "price list" => "price_list_not_found",
             "segment" => "segment_not_found",
             "cart line" => "cart_line_not_found",
+            "order" => "order_not_found",
+            "invoice" => "invoice_not_found",
             "requisition list" => "requisition_list_not_found",
             "requisition list item" => "requisition_list_item_not_found",
             _ => "not_found",

@@ -6,6 +6,7 @@
 
 mod api;
 mod auth;
+mod checkout;
 pub mod cli;
 mod demo;
 mod error;

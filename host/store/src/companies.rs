@@ -2,6 +2,8 @@
 //! buyer), its `Default User` role and the root of its org chart. Every change is audited;
 //! a status change is also queued to the company admin through the outbox.
 
+use std::borrow::Cow;
+
 use hanse_domain::company::{CompanyStatus, Email, Permissions, UserStatus};
 use hanse_domain::time::Timestamp;
 use serde_json::json;
@@ -113,6 +115,10 @@ pub struct Company {
     pub rejected_at: Option<Timestamp>,
     /// The company admin (a buyer id).
     pub admin_buyer_id: String,
+    /// Orders placed and not canceled.
+    pub order_count: i64,
+    /// The sum of their grand totals, 1/10,000 units.
+    pub order_total: i64,
     /// When it was created.
     pub created_at: Timestamp,
     /// When it last changed.
@@ -158,7 +164,7 @@ impl Store {
 
 const COLUMNS: &str = "id, name, legal_name, email, vat_tax_id, reseller_id, phone, street, city, region, postcode, country,
      sales_rep, customer_group_id, quotes_enabled, purchase_orders_enabled, status, reject_reason, rejected_at,
-     admin_buyer_id, created_at, updated_at";
+     admin_buyer_id, order_count, order_total, created_at, updated_at";
 
 impl Companies<'_> {
     /// Creates a company with its admin, `Default User` role and org chart root. `actor` is
@@ -330,9 +336,9 @@ pub(crate) async fn all(conn: &mut AnyConnection, tenant: &TenantId) -> Result<V
 }
 
 impl Facts for Company {
-    fn fact(&self, field: Field) -> &str {
+    fn fact(&self, field: Field) -> Cow<'_, str> {
         let p = &self.profile;
-        match field {
+        Cow::Borrowed(match field {
             Field::Name => &p.name,
             Field::Email => &p.email,
             Field::Country => &p.address.country,
@@ -342,8 +348,28 @@ impl Facts for Company {
             Field::CustomerGroup => self.settings.customer_group_id.as_deref().unwrap_or(""),
             Field::Status => self.status.as_str(),
             Field::SalesRep => &self.settings.sales_rep,
-        }
+            Field::OrderCount => return Cow::Owned(self.order_count.to_string()),
+            Field::OrderTotal => return Cow::Owned(rust_decimal::Decimal::new(self.order_total, 4).to_string()),
+        })
     }
+}
+
+/// Counts an order placed (`orders` 1, `total` its grand total) or canceled (−1, −total) in
+/// the company's order history, and re-evaluates the company's segments when any segment
+/// looks at that history, in the caller's transaction.
+pub(crate) async fn count_order(conn: &mut AnyConnection, tenant: &TenantId, id: &str, orders: i64, total: i64) -> Result<()> {
+    sqlx::query("UPDATE companies SET order_count = order_count + $3, order_total = order_total + $4 WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant.as_str())
+        .bind(id)
+        .bind(orders)
+        .bind(total)
+        .execute(&mut *conn)
+        .await?;
+    if segments::any_on_order_history(conn, tenant).await? {
+        let company = get(conn, tenant, id).await?.ok_or(StoreError::NotFound("company"))?;
+        segments::refresh_company(conn, tenant, &company).await?;
+    }
+    Ok(())
 }
 
 /// Creates a buyer account (`email_taken` when the address has one); returns its id.
@@ -443,6 +469,8 @@ fn from_row(row: &AnyRow) -> Result<Company> {
         reject_reason: row.try_get("reject_reason")?,
         rejected_at: row.try_get::<Option<i64>, _>("rejected_at")?.map(Timestamp::from_millis),
         admin_buyer_id: row.try_get("admin_buyer_id")?,
+        order_count: row.try_get("order_count")?,
+        order_total: row.try_get("order_total")?,
         created_at: Timestamp::from_millis(row.try_get("created_at")?),
         updated_at: Timestamp::from_millis(row.try_get("updated_at")?),
     })

@@ -39,6 +39,12 @@ pub(crate) async fn enqueue(conn: &mut AnyConnection, tenant: &TenantId, topic: 
     Ok(())
 }
 
+/// Queues an event for the tenant's subscribers (webhooks, ERPs) inside the caller's
+/// transaction. Events have no single recipient: theirs is empty.
+pub(crate) async fn event(conn: &mut AnyConnection, tenant: &TenantId, topic: &str, payload: &serde_json::Value) -> Result<()> {
+    enqueue(conn, tenant, topic, "", payload).await
+}
+
 impl Store {
     /// A tenant's queued notifications, newest first.
     pub async fn outbox(&self, tenant: &TenantId, limit: i64) -> Result<Vec<OutboxMessage>> {

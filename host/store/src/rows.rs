@@ -51,9 +51,18 @@ impl Dialect {
         }
     }
 
+    /// A subquery of the pairs `(k, v)` of the JSON-object parameter `$n` whose values are
+    /// whole numbers (`{"A": 3}` → `("A", 3)`).
+    pub(crate) fn key_numbers(self, n: usize) -> String {
+        match self {
+            Dialect::Sqlite => format!("(SELECT key AS k, value AS v FROM json_each(${n}))"),
+            Dialect::Postgres => format!("(SELECT key AS k, value::bigint AS v FROM json_each_text(${n}::json))"),
+        }
+    }
+
     /// The statement reading `columns` (SQL expressions, comma-separated) from `rest`
     /// (`FROM ... WHERE ...`, no `ORDER BY`), in `order_by`'s order when given.
-    fn select(self, columns: &str, rest: &str, order_by: Option<&str>) -> String {
+    fn select(self, columns: &str, rest: &str, order_by: Option<&str>, plan: Plan) -> String {
         match self {
             Dialect::Sqlite => {
                 let order = order_by.map(|o| format!(" ORDER BY {o}")).unwrap_or_default();
@@ -61,7 +70,8 @@ impl Dialect {
             }
             Dialect::Postgres => {
                 let order = order_by.map(|o| format!(" ORDER BY {o}")).unwrap_or_default();
-                format!("SELECT {columns} {rest}{order}")
+                let lock = if plan == Plan::Locked { " FOR UPDATE" } else { "" };
+                format!("SELECT {columns} {rest}{order}{lock}")
             }
         }
     }
@@ -74,6 +84,10 @@ pub(crate) enum Plan {
     Kept,
     /// Planned for each run: for reads of a table an import is filling.
     Fresh,
+    /// Prepared once; in a write transaction the rows read stay locked until it ends (`FOR
+    /// UPDATE` on PostgreSQL; SQLite's write transaction holds the whole database already).
+    /// Order the rows by key, so transactions lock them in the same order and never deadlock.
+    Locked,
 }
 
 /// A JSON array of `keys`: the parameter of a [`Dialect::in_set`].
@@ -108,9 +122,9 @@ pub(crate) async fn fetch_planned<T: DeserializeOwned>(
     what: &str,
 ) -> Result<Vec<T>> {
     let dialect = Dialect::of(conn);
-    let sql = dialect.select(columns, rest, order_by);
+    let sql = dialect.select(columns, rest, order_by, plan);
     // SQLite plans from its indexes, never from statistics: its statements are always kept.
-    let keep = plan == Plan::Kept || dialect == Dialect::Sqlite;
+    let keep = plan != Plan::Fresh || dialect == Dialect::Sqlite;
     let mut query: Query<'_, sqlx::Any, AnyArguments> = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(keep);
     for bind in binds {
         query = bind.bind(query);
@@ -212,9 +226,10 @@ mod tests {
 
     #[test]
     fn spells_each_backend() {
-        assert_eq!(Dialect::Sqlite.select("a, b", "FROM t", None), "SELECT json_group_array(json_array(a, b)) FROM t");
-        assert_eq!(Dialect::Sqlite.select("a", "FROM t", Some("a")), "SELECT json_group_array(json_array(a) ORDER BY a) FROM t");
-        assert_eq!(Dialect::Postgres.select("a", "FROM t", Some("a")), "SELECT a FROM t ORDER BY a");
+        assert_eq!(Dialect::Sqlite.select("a, b", "FROM t", None, Plan::Kept), "SELECT json_group_array(json_array(a, b)) FROM t");
+        assert_eq!(Dialect::Sqlite.select("a", "FROM t", Some("a"), Plan::Locked), "SELECT json_group_array(json_array(a) ORDER BY a) FROM t");
+        assert_eq!(Dialect::Postgres.select("a", "FROM t", Some("a"), Plan::Kept), "SELECT a FROM t ORDER BY a");
+        assert_eq!(Dialect::Postgres.select("a", "FROM t", Some("a"), Plan::Locked), "SELECT a FROM t ORDER BY a FOR UPDATE");
         assert_eq!(Dialect::Sqlite.in_set("sku", 2), "sku IN (SELECT value FROM json_each($2))");
         assert_eq!(Dialect::Postgres.in_set("sku", 3), "sku = ANY(ARRAY(SELECT json_array_elements_text($3::json)))");
         assert_eq!(key_set(&["A", "B\"1"]), r#"["A","B\"1"]"#);

@@ -151,6 +151,17 @@ async fn recompute(conn: &mut AnyConnection, tenant: &TenantId, id: &str, rule: 
     Ok(())
 }
 
+/// Whether any segment of the tenant has a condition on order history (`order_count`,
+/// `order_total`): only then does an order re-evaluate its company's segments.
+pub(crate) async fn any_on_order_history(conn: &mut AnyConnection, tenant: &TenantId) -> Result<bool> {
+    // `_` matches any character here: at worst a refresh that changes nothing.
+    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM segments WHERE tenant_id = $1 AND (rule LIKE '%order_count%' OR rule LIKE '%order_total%') LIMIT 1")
+        .bind(tenant.as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(found.is_some())
+}
+
 /// Rewrites a company's segments after it changed.
 pub(crate) async fn refresh_company(conn: &mut AnyConnection, tenant: &TenantId, company: &Company) -> Result<()> {
     let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, rule FROM segments WHERE tenant_id = $1").bind(tenant.as_str()).fetch_all(&mut *conn).await?;

@@ -57,3 +57,11 @@ pub async fn fresh_store() -> crate::Store {
     store.migrate().await.unwrap_or_else(|e| panic!("cannot migrate {url}: {e}"));
     store
 }
+
+/// Runs `sql` as it is: for tests that damage data on purpose to see it reported.
+pub async fn execute(store: &crate::Store, sql: &str) {
+    sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+        .execute(&store.pool)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}

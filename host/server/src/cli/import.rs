@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::CliError;
 use crate::import::price_lists::import_entries;
 use crate::import::products::{ImportError, import_products};
+use crate::import::stock::import_stock;
 
 #[derive(Subcommand)]
 pub enum ImportCommand {
@@ -41,12 +42,32 @@ pub enum ImportCommand {
         /// The CSV file.
         file: PathBuf,
     },
+    /// Import stock from a CSV file: absolute values by SKU, idempotent, per-row errors.
+    ///
+    /// Columns: sku, and any of quantity (or qty), out_of_stock_threshold (or min_qty),
+    /// backorders (no, allow, allow_notify or 0, 1, 2), notify_quantity (or notify_stock_qty);
+    /// an empty cell keeps the stored value. Exits with status 1 if any row was refused.
+    Stock {
+        /// Slug of the tenant.
+        #[arg(long)]
+        tenant: String,
+        /// The CSV file.
+        file: PathBuf,
+    },
+}
+
+/// Which importer a command runs.
+enum Importer {
+    Products,
+    Prices(String),
+    Stock,
 }
 
 pub async fn run(store: &Store, command: ImportCommand) -> Result<(), CliError> {
-    let (tenant, file, list) = match command {
-        ImportCommand::Products { tenant, file } => (tenant, file, None),
-        ImportCommand::Prices { tenant, list, file } => (tenant, file, Some(list)),
+    let (tenant, file, importer) = match command {
+        ImportCommand::Products { tenant, file } => (tenant, file, Importer::Products),
+        ImportCommand::Prices { tenant, list, file } => (tenant, file, Importer::Prices(list)),
+        ImportCommand::Stock { tenant, file } => (tenant, file, Importer::Stock),
     };
     let slug = TenantSlug::parse(&tenant).map_err(|e| CliError::Usage(format!("--tenant: {e}")))?;
     let tenant = store
@@ -54,7 +75,7 @@ pub async fn run(store: &Store, command: ImportCommand) -> Result<(), CliError> 
         .get_by_slug(&slug)
         .await?
         .ok_or_else(|| CliError::Usage(format!("no tenant with slug {:?}", slug.as_str())))?;
-    if let Some(list) = &list {
+    if let Importer::Prices(list) = &importer {
         if store.price_lists(&tenant.id).get(list).await?.is_none() {
             return Err(CliError::Usage(format!("--list: no price list {list:?} in tenant {}", slug.as_str())));
         }
@@ -67,9 +88,10 @@ pub async fn run(store: &Store, command: ImportCommand) -> Result<(), CliError> 
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let reader = std::io::BufReader::with_capacity(1 << 20, handle);
-    let result = match &list {
-        None => import_products(store, &tenant.id, reader, |bytes| bar.set_position(bytes)).await,
-        Some(list) => import_entries(store, &tenant.id, list, reader, |bytes| bar.set_position(bytes)).await,
+    let result = match &importer {
+        Importer::Products => import_products(store, &tenant.id, reader, |bytes| bar.set_position(bytes)).await,
+        Importer::Prices(list) => import_entries(store, &tenant.id, list, reader, |bytes| bar.set_position(bytes)).await,
+        Importer::Stock => import_stock(store, &tenant.id, reader, |bytes| bar.set_position(bytes)).await,
     };
     bar.finish_and_clear();
     let report = result.map_err(|e| match e {

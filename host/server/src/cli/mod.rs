@@ -1,5 +1,6 @@
 //! The `hanse` command line.
 
+mod check;
 mod import;
 mod plugin;
 mod tenant;
@@ -65,6 +66,12 @@ enum Command {
     /// Bulk imports.
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// Stock: prove the salable quantities against the reservation ledger.
+    #[command(subcommand)]
+    Inventory(check::InventoryCommand),
+    /// Company credit: prove the balances against the credit history.
+    #[command(subcommand)]
+    Credit(check::CreditCommand),
     /// Develop plugins: scaffold a crate, run a component locally.
     #[command(subcommand)]
     Plugin(plugin::PluginCommand),
@@ -84,6 +91,9 @@ pub enum CliError {
     /// The command's input is wrong.
     #[error("{0}")]
     Usage(String),
+    /// A check found data that does not balance.
+    #[error("{0}")]
+    Drift(String),
 }
 
 /// Parses the command line, runs the command, and returns the process exit code.
@@ -113,8 +123,12 @@ async fn execute(cli: Cli) -> Result<(), CliError> {
             println!("{json}");
             return Ok(());
         }
-        // Plugin development needs no database.
-        Command::Plugin(command) => return plugin::run(command),
+        // Plugin development needs no database. The component runs off the async threads, as
+        // in the server: WASI's blocking output (a panicking plugin's message) may not run on
+        // a runtime thread.
+        Command::Plugin(command) => {
+            return tokio::task::spawn_blocking(move || plugin::run(command)).await.map_err(|e| CliError::Io(e.to_string()))?;
+        }
         _ => {}
     }
     let store = open_store(&cli).await?;
@@ -126,6 +140,8 @@ async fn execute(cli: Cli) -> Result<(), CliError> {
         }
         Command::Tenant(command) => tenant::run(&store, command).await,
         Command::Import(command) => import::run(&store, command).await,
+        Command::Inventory(command) => check::inventory(&store, command).await,
+        Command::Credit(command) => check::credit(&store, command).await,
         Command::Openapi | Command::Plugin(_) => Ok(()),
     }
 }

@@ -201,6 +201,7 @@ fn run_component(
                         Authorization::Authorized(r) => json!({"authorized": r}),
                         Authorization::Declined(r) => json!({"declined": r}),
                         Authorization::Pending(r) => json!({"pending": r}),
+                        Authorization::OnTerms(t) => json!({"on_terms": {"reference": t.reference, "due_days": t.due_days}}),
                     });
                     json!({"methods": methods, "authorize": authorization})
                 }

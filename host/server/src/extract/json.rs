@@ -49,6 +49,13 @@ impl LaterJson {
     }
 }
 
+impl LaterJson {
+    /// [`LaterJson::parse`], where no body at all means `T::default()`.
+    pub fn parse_or_default<T: DeserializeOwned + Default>(&self) -> Result<T, ApiError> {
+        if self.bytes.iter().all(u8::is_ascii_whitespace) { Ok(T::default()) } else { self.parse() }
+    }
+}
+
 impl<S: Send + Sync> FromRequest<S> for LaterJson {
     type Rejection = ApiError;
 

@@ -2,6 +2,8 @@
 
 pub mod products;
 pub mod price_lists;
+pub mod rows;
+pub mod stock;
 
 use axum::http::{HeaderMap, StatusCode, header};
 

@@ -19,6 +19,7 @@ use hanse_domain::time::Timestamp;
 use hanse_store::{PriceListEntry, Store, TenantId};
 
 use super::products::{ImportError, ImportReport, refuse_row as refuse};
+use super::rows::{Row, RowReader, refuse_unread};
 
 /// Rows per transaction.
 pub const BATCH_SIZE: usize = 2_000;
@@ -93,76 +94,45 @@ enum Column {
     ValidTo,
 }
 
-fn header(record: &csv::ByteRecord) -> Result<Vec<Column>, ImportError> {
-    let invalid = |message: String| ImportError::InvalidFile { line: 1, message };
-    let mut columns = Vec::with_capacity(record.len());
-    for raw in record {
-        let name = std::str::from_utf8(raw).map_err(|_| invalid("the header is not UTF-8".into()))?.trim().trim_start_matches('\u{feff}').to_ascii_lowercase();
-        let column = match name.as_str() {
-            "sku" => Column::Sku,
-            "price" => Column::Price,
-            "percent_off" => Column::PercentOff,
-            "min_quantity" | "qty" | "tier_price_qty" => Column::MinQuantity,
-            "valid_from" => Column::ValidFrom,
-            "valid_to" => Column::ValidTo,
-            other => return Err(invalid(format!("unknown column {other:?}; known: sku, price, percent_off, min_quantity, valid_from, valid_to"))),
-        };
-        if columns.contains(&column) {
-            return Err(invalid(format!("column {name:?} appears twice")));
-        }
-        columns.push(column);
+fn column(name: &str) -> Result<Column, String> {
+    Ok(match name {
+        "sku" => Column::Sku,
+        "price" => Column::Price,
+        "percent_off" => Column::PercentOff,
+        "min_quantity" | "qty" | "tier_price_qty" => Column::MinQuantity,
+        "valid_from" => Column::ValidFrom,
+        "valid_to" => Column::ValidTo,
+        other => return Err(format!("unknown column {other:?}; known: sku, price, percent_off, min_quantity, valid_from, valid_to")),
+    })
+}
+
+fn complete(columns: &[Column]) -> Result<(), String> {
+    if columns.contains(&Column::Sku) && (columns.contains(&Column::Price) || columns.contains(&Column::PercentOff)) {
+        Ok(())
+    } else {
+        Err("the header needs `sku` and `price` or `percent_off`".into())
     }
-    if !columns.contains(&Column::Sku) || !(columns.contains(&Column::Price) || columns.contains(&Column::PercentOff)) {
-        return Err(invalid("the header needs `sku` and `price` or `percent_off`".into()));
-    }
-    Ok(columns)
 }
 
 /// Imports entries into price list `list` from CSV `input`, calling `progress` with the bytes
 /// read so far after each batch. The list must exist.
 pub async fn import_entries(store: &Store, tenant: &TenantId, list: &str, input: impl Read, mut progress: impl FnMut(u64)) -> Result<ImportReport, ImportError> {
     let started = Instant::now();
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(input);
-    let mut record = csv::ByteRecord::new();
-    let read_error = |e: csv::Error| match e.kind() {
-        csv::ErrorKind::Io(io) => ImportError::Read(io.to_string()),
-        _ => ImportError::InvalidFile { line: e.position().map_or(0, |p| p.line()), message: e.to_string() },
-    };
-    if !reader.read_byte_record(&mut record).map_err(read_error)? {
-        return Err(ImportError::InvalidFile { line: 1, message: "the file is empty; it needs a header row".into() });
-    }
-    let columns = header(&record)?;
+    let mut rows = RowReader::open(input, column, complete)?;
     let mut report = ImportReport::default();
     let mut batch: Vec<(u64, PriceListEntry)> = Vec::with_capacity(BATCH_SIZE);
     let mut applied = 0u64;
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => return Err(read_error(e)),
-            Err(e) => {
-                report.rows += 1;
-                refuse(&mut report, e.position().map_or(0, |p| p.line()), None, vec![(None, e.to_string())]);
+    while let Some(row) = rows.next_row()? {
+        let (line, texts) = match row {
+            Row::Refused { line, message } => {
+                refuse_unread(&mut report, line, message);
                 continue;
             }
-        }
-        let line = record.position().map_or(0, |p| p.line());
-        if record.len() == 1 && record.get(0).is_some_and(|f| f.iter().all(u8::is_ascii_whitespace)) {
-            continue;
-        }
-        report.rows += 1;
-        if record.len() != columns.len() {
-            let message = format!("has {} fields, the header has {}", record.len(), columns.len());
-            refuse(&mut report, line, None, vec![(None, message)]);
-            continue;
-        }
-        let Ok(texts) = record.iter().map(std::str::from_utf8).collect::<Result<Vec<&str>, _>>() else {
-            refuse(&mut report, line, None, vec![(None, "is not valid UTF-8".into())]);
-            continue;
+            Row::Cells { line, cells } => (line, cells),
         };
+        report.rows += 1;
         let mut cells = EntryCells::default();
-        for (column, text) in columns.iter().zip(texts) {
-            let text = text.trim();
+        for (column, text) in texts {
             let optional = (!text.is_empty()).then_some(text);
             match column {
                 Column::Sku => cells.sku = text,
@@ -183,11 +153,11 @@ pub async fn import_entries(store: &Store, tenant: &TenantId, list: &str, input:
         }
         if batch.len() >= BATCH_SIZE {
             apply(store, tenant, list, &mut batch, &mut report, &mut applied).await?;
-            progress(reader.position().byte());
+            progress(rows.position());
         }
     }
     apply(store, tenant, list, &mut batch, &mut report, &mut applied).await?;
-    progress(reader.position().byte());
+    progress(rows.position());
     // Unknown SKUs are found per batch, after the rows refused as they were read.
     report.errors.sort_by_key(|e| e.line);
     report.finish(started.elapsed());

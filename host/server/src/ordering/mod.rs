@@ -39,13 +39,20 @@ impl Orderable {
 
     /// Whether `total` units of `sku` may be in the buyer's cart: the SKU must be shown by the
     /// catalog (else `failed_sku`, as if it did not exist), enabled, purchasable, within the
-    /// product's sale quantities, and in stock when the product tracks stock.
+    /// product's sale quantities, and salable (or backorderable) when the product tracks stock.
     pub fn check(&self, sku: &str, total: i64) -> Result<&Product, LineOutcome> {
-        let product = self.check_product(sku)?;
-        product.draft.sale.check(total).map_err(LineOutcome::from)?;
-        if product.stock_tracked && product.quantity < total {
+        let product = self.check_sale(sku, total)?;
+        if product.stock.is_some_and(|level| !level.can_reserve(total)) {
             return Err(LineOutcome::FailedOutOfStock);
         }
+        Ok(product)
+    }
+
+    /// [`Orderable::check`] without the stock: what a cart line must respect. The cart holds
+    /// what the buyer wants; stock is promised only when an order reserves it.
+    pub fn check_sale(&self, sku: &str, total: i64) -> Result<&Product, LineOutcome> {
+        let product = self.check_product(sku)?;
+        product.draft.sale.check(total).map_err(LineOutcome::from)?;
         Ok(product)
     }
 

@@ -6,8 +6,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hanse_domain::plugin::{Capture, PluginId, PluginKind, Version};
-use hanse_runtime::{Execution, LoadedPlugin, Runtime};
-use hanse_store::{Captured, ExecutionRecord, PluginPackage, Store, Tenant, TenantId, now};
+use hanse_domain::time::Timestamp;
+use hanse_runtime::types::{Context, Customer};
+use hanse_runtime::{Execution, Limits, LoadedPlugin, Runtime};
+use hanse_store::{Audience, Captured, ExecutionRecord, PluginPackage, Store, Tenant, TenantId, now};
 
 use crate::error::ApiError;
 
@@ -24,6 +26,29 @@ pub struct ActivePlugin {
     pub capture: Capture,
     /// The prepared component.
     pub loaded: Arc<LoadedPlugin>,
+}
+
+impl ActivePlugin {
+    /// `{"id": ..., "version": ...}`: how an order records the plugins that worked on it.
+    pub fn stamp(&self) -> serde_json::Value {
+        serde_json::json!({ "id": self.id.as_str(), "version": self.version.to_string() })
+    }
+}
+
+/// What every call carries: the tenant, its currency, the moment, the plugin's configuration
+/// and who is buying.
+pub fn call_context(tenant: &Tenant, audience: &Audience, plugin: &ActivePlugin, at: Timestamp) -> Context {
+    Context {
+        tenant: tenant.slug.to_string(),
+        currency: tenant.currency.code().to_owned(),
+        now: at.millis(),
+        config: plugin.config.clone(),
+        customer: Customer {
+            company_id: audience.company.clone(),
+            customer_group: audience.customer_group.clone(),
+            segments: audience.segments.clone(),
+        },
+    }
 }
 
 /// A tenant's enabled plugins by kind, in the merchant's order, as of one plugin revision.
@@ -111,6 +136,34 @@ impl PluginHost {
         let set = Arc::new(TenantPlugins { revision: tenant.plugin_revision, by_kind });
         self.active.lock().map_err(ApiError::internal)?.insert(tenant.id.clone(), set.clone());
         Ok(set)
+    }
+
+    /// Runs one call of `plugin` off the async threads (`call` gets the runtime, the component,
+    /// the request and the limits) and records it; `input` renders the request for replay when
+    /// the install captures calls.
+    pub async fn run<R, T>(
+        self: &Arc<Self>,
+        tenant: &TenantId,
+        plugin: &ActivePlugin,
+        request: R,
+        limits: Limits,
+        call: impl FnOnce(&Runtime, &LoadedPlugin, &R, &Limits) -> Execution<T> + Send + 'static,
+        input: impl FnOnce(&R) -> serde_json::Value,
+    ) -> Result<(Execution<T>, R), ApiError>
+    where
+        R: Send + 'static,
+        T: Send + 'static,
+    {
+        let host = self.clone();
+        let loaded = plugin.loaded.clone();
+        let (execution, request) = tokio::task::spawn_blocking(move || {
+            let execution = call(&host.runtime, &loaded, &request, &limits);
+            (execution, request)
+        })
+        .await
+        .map_err(ApiError::internal)?;
+        self.record(tenant, plugin, &execution, || input(&request));
+        Ok((execution, request))
     }
 
     /// Notes a call: metrics now, the execution record on the next flush. `input` renders the

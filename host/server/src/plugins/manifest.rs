@@ -149,6 +149,50 @@ mod tests {
     }
 
     #[test]
+    fn the_bundled_manifests_are_valid_and_their_schemas_strict() {
+        use serde_json::json;
+        let schemas: std::collections::HashMap<String, Value> = hanse_runtime::bundled::FIRST_PARTY
+            .iter()
+            .map(|bundled| {
+                let manifest = parse(bundled.manifest).unwrap_or_else(|e| panic!("{e:?}"));
+                (manifest.id.as_str().to_owned(), schema_of(bundled.manifest))
+            })
+            .collect();
+        // (plugin, the example its docs give, a configuration its schema refuses)
+        let examples = [
+            (
+                "table-rate-shipping",
+                json!({"label": "Table rate", "basis": "weight", "estimated_days": 4, "rows": [
+                    {"country": "US", "region": "CA", "from": "0", "price": "5.00"},
+                    {"country": "US", "from": "10", "price": "9.00"},
+                    {"country": "*", "from": "0", "price": "25.00"}]}),
+                json!({"basis": "weight", "rows": [{"country": "*", "region": "CA", "from": "0", "price": "5.00"}]}),
+            ),
+            (
+                "purchase-order-number",
+                json!({"label": "Purchase order", "minimum_order": "100.00", "maximum_order": "50000.00", "max_length": 20, "allowed_prefixes": ["PO-", "4500"]}),
+                json!({"max_length": 198}),
+            ),
+            (
+                "net-terms",
+                json!({"terms": [30, 60], "label_prefix": "Net", "minimum_order": "100.00", "require_po_number": false}),
+                json!({"terms": [30, 30]}),
+            ),
+            (
+                "payment-on-account",
+                json!({"label": "Pay on account", "minimum_order": "50.00", "maximum_order": "25000.00", "require_po_number": true}),
+                json!({"maximum_order": 25000}),
+            ),
+        ];
+        for (id, good, bad) in examples {
+            let schema = &schemas[id];
+            assert!(check_config(schema, &good).is_ok(), "{id}: {good}");
+            assert!(check_config(schema, &bad).is_err(), "{id}: {bad}");
+            assert!(check_config(schema, &json!({"unknown": 1})).is_err(), "{id}: unknown fields are refused");
+        }
+    }
+
+    #[test]
     fn configs() {
         let schema = serde_json::json!({"type":"object","required":["tiers"],"properties":{"tiers":{"type":"array"}}});
         assert!(check_config(&schema, &serde_json::json!({"tiers": []})).is_ok());

@@ -11,11 +11,11 @@ use axum::http::StatusCode;
 use hanse_domain::plugin::PluginKind;
 use hanse_domain::price_rules::{EntryRule, ListEntry, resolve};
 use hanse_domain::product::{ProductStatus, Sku};
-use hanse_runtime::types::{Attribute, Context, Customer, PriceLine, PriceRequest};
+use hanse_runtime::types::{Attribute, PriceLine, PriceRequest};
 use hanse_store::{Audience, Product, Store, Tenant, now};
 use rust_decimal::Decimal;
 
-use super::host::PluginHost;
+use super::host::{PluginHost, call_context};
 use super::limits::PluginLimits;
 use super::replay;
 use crate::error::ApiError;
@@ -161,17 +161,7 @@ pub async fn price_with_entries(
     let limits = PluginLimits::of(tenant).apply().scaled_for_lines(lines.len());
     for plugin in plugins.of(PluginKind::Pricing) {
         let request = PriceRequest {
-            context: Context {
-                tenant: tenant.slug.to_string(),
-                currency: tenant.currency.code().to_owned(),
-                now: at.millis(),
-                config: plugin.config.clone(),
-                customer: Customer {
-                    company_id: audience.company.clone(),
-                    customer_group: audience.customer_group.clone(),
-                    segments: audience.segments.clone(),
-                },
-            },
+            context: call_context(tenant, audience, plugin, at),
             lines: priced
                 .iter()
                 .zip(&attributes)
@@ -186,15 +176,9 @@ pub async fn price_with_entries(
                 })
                 .collect(),
         };
-        let host_for_call = host.clone();
-        let loaded = plugin.loaded.clone();
-        let (execution, request) = tokio::task::spawn_blocking(move || {
-            let execution = host_for_call.runtime().price(&loaded, &request, &limits);
-            (execution, request)
-        })
-        .await
-        .map_err(ApiError::internal)?;
-        host.record(&tenant.id, plugin, &execution, || replay::price_request_to_json(&request));
+        let (execution, _) = host
+            .run(&tenant.id, plugin, request, limits, |runtime, loaded, request, limits| runtime.price(loaded, request, limits), replay::price_request_to_json)
+            .await?;
         let changes = execution.outcome.map_err(|error| {
             ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,

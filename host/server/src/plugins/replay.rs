@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use hanse_domain::money::Fixed4;
-use hanse_runtime::types::{Attribute, Context, Customer, PriceLine, PriceRequest};
+use hanse_runtime::types::{Attribute, Checkout, Context, Customer, PriceLine, PriceRequest, RateRequest};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -136,6 +136,31 @@ pub fn price_request_to_json(request: &PriceRequest) -> Value {
             })
         })
         .collect();
+    input
+}
+
+/// The input file that reproduces a shipping `request` (the shape `hanse plugin run --kind
+/// shipping` reads).
+pub fn rate_request_to_json(request: &RateRequest) -> Value {
+    let mut input = context_to_json(&request.context);
+    input["lines"] = request
+        .lines
+        .iter()
+        .map(|l| json!({"sku": l.sku, "quantity": l.quantity, "unit_price": money_out(l.unit_price), "unit_weight": l.unit_weight.map(money_out)}))
+        .collect();
+    let d = &request.destination;
+    input["destination"] = json!({"country": d.country, "region": d.region, "postcode": d.postcode, "city": d.city});
+    input["subtotal"] = json!(money_out(request.subtotal));
+    input
+}
+
+/// The input file that reproduces a payment `checkout` (the shape `hanse plugin run --kind
+/// payment` reads).
+pub fn checkout_to_json(checkout: &Checkout) -> Value {
+    let mut input = context_to_json(&checkout.context);
+    input["grand_total"] = json!(money_out(checkout.grand_total));
+    input["available_credit"] = json!(checkout.available_credit.map(money_out));
+    input["po_number"] = json!(checkout.po_number);
     input
 }
 

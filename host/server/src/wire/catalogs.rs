@@ -388,8 +388,10 @@ pub struct SegmentIn {
     pub description: Option<String>,
     /// `{"match": "all"|"any", "conditions": [{"field", "op", "value"}]}`. Fields: `name`,
     /// `email`, `country`, `region`, `city`, `postcode`, `customer_group_id`, `status`,
-    /// `sales_rep`; ops: `eq`, `ne`, `in`, `not_in` (value is a list), `contains`,
-    /// `starts_with`, `ends_with`; text compares ignoring case.
+    /// `sales_rep`, and the order history: `order_count` (orders placed and not canceled) and
+    /// `order_total` (their grand totals); ops: `eq`, `ne`, `in`, `not_in` (value is a list),
+    /// `contains`, `starts_with`, `ends_with` (text, ignoring case), and `gt`, `gte`, `lt`,
+    /// `lte` (numbers, value as text such as `"5000.00"`).
     #[schema(value_type = Object, example = json!({"match": "all", "conditions": [{"field": "country", "op": "eq", "value": "DE"}]}))]
     pub rule: serde_json::Value,
 }

@@ -7,12 +7,16 @@
 pub mod cart;
 pub mod catalogs;
 pub mod category;
+pub mod checkout;
 pub mod buyer;
 pub mod company;
 pub mod company_people;
+pub mod credit;
+pub mod order;
 pub mod plugin;
 pub mod product;
 pub mod requisition;
+pub mod tax;
 pub mod tenant;
 
 /// `Option<Option<T>>` for PATCH fields: absent → `None` (leave as is), `null` → `Some(None)`

@@ -287,7 +287,7 @@ impl StoreProductOut {
             weight: d.weight.map(|w| w.to_string()),
             attributes: d.attributes.as_map().clone(),
             categories: p.categories.clone(),
-            in_stock: !p.stock_tracked || p.quantity > 0,
+            in_stock: p.stock.is_none_or(|level| level.can_reserve(1)),
         }
     }
 }
@@ -346,19 +346,83 @@ pub fn page_limit(limit: Option<u32>) -> Result<u32, ValueError> {
     }
 }
 
-/// Stock of one SKU.
+/// Stock of one SKU: on hand, reserved by orders not yet shipped, and what can still be sold.
 #[derive(Serialize, ToSchema)]
 pub struct StockOut {
     /// SKU.
     pub sku: String,
+    /// Whether stock is managed for the product; an unmanaged product is never out of stock.
+    pub managed: bool,
     /// Stock on hand.
     pub quantity: i64,
+    /// Sum of the reservation ledger: orders placed and not yet shipped or canceled (≤ 0).
+    pub reserved: i64,
+    /// quantity + reserved − out_of_stock_threshold (`null` when not managed).
+    #[schema(example = 5)]
+    pub salable_quantity: Option<i64>,
+    /// Units kept back (Magento's `min_qty`); negative limits backorders.
+    pub out_of_stock_threshold: i64,
+    /// `no`, `allow` or `allow_notify`.
+    pub backorders: String,
+    /// Low-stock level: `stock.low` is queued when the salable quantity falls to it.
+    pub notify_quantity: Option<i64>,
 }
 
-/// Body of `PUT /admin/v1/inventory/{sku}`.
-#[derive(Deserialize, ToSchema)]
+impl From<&hanse_store::StockRecord> for StockOut {
+    fn from(r: &hanse_store::StockRecord) -> Self {
+        let level = r.level.as_ref();
+        StockOut {
+            sku: r.sku.clone(),
+            managed: level.is_some(),
+            quantity: level.map_or(0, |l| l.on_hand),
+            reserved: level.map_or(0, |l| l.reserved),
+            salable_quantity: level.map(|l| l.salable()),
+            out_of_stock_threshold: level.map_or(0, |l| l.threshold),
+            backorders: level.map_or("no", |l| l.backorders.as_str()).to_owned(),
+            notify_quantity: r.notify_qty,
+        }
+    }
+}
+
+/// Body of `PUT /admin/v1/inventory/{sku}`: absent fields keep their value; the first call
+/// starts managing the product's stock.
+#[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct StockSet {
     /// Stock on hand: a whole number from 0 to 10^12.
+    #[serde(default)]
+    #[schema(example = 5)]
+    pub quantity: Option<i64>,
+    /// Out-of-stock threshold; negative only with backorders.
+    #[serde(default)]
+    pub out_of_stock_threshold: Option<i64>,
+    /// `no`, `allow` or `allow_notify`.
+    #[serde(default)]
+    pub backorders: Option<String>,
+    /// Low-stock level; `null` clears it.
+    #[serde(default, deserialize_with = "super::nullable")]
+    #[schema(value_type = Option<i64>)]
+    pub notify_quantity: Option<Option<i64>>,
+}
+
+/// One entry of a SKU's reservation ledger.
+#[derive(Serialize, ToSchema)]
+pub struct ReservationOut {
+    /// Id.
+    pub id: String,
+    /// Units: negative takes, positive gives back.
     pub quantity: i64,
+    /// `order_placed`, `order_canceled` or `shipment_created`.
+    pub reason: String,
+    /// The order.
+    pub order_id: Option<String>,
+    /// When (RFC 3339).
+    pub created_at: String,
+}
+
+/// A SKU's newest reservations.
+#[derive(Serialize, ToSchema)]
+pub struct ReservationsOut {
+    /// Newest first.
+    pub reservations: Vec<ReservationOut>,
 }

@@ -5,13 +5,14 @@ mod write;
 
 use std::collections::HashMap;
 
+use hanse_domain::inventory::StockLevel;
 use hanse_domain::product::{ProductDraft, ProductStatus, Sku, StockQuantity};
 use hanse_domain::time::Timestamp;
 
 use crate::rows::Plan;
 use self::read::{FROM, escape_like, load, load_bare, load_one, load_where, with_categories};
 use self::write::{add_to_public_catalog, apply_rows, insert, tally};
-pub(crate) use self::write::{check_categories, set_stock};
+pub(crate) use self::write::check_categories;
 use crate::ids::now;
 use crate::sql::Bind;
 use crate::tenants::TenantId;
@@ -28,6 +29,9 @@ pub struct Product {
     pub quantity: i64,
     /// Whether stock was ever set; a product without stock is not limited by it.
     pub stock_tracked: bool,
+    /// What orders may still take, when stock is tracked: on hand, reservations, threshold and
+    /// backorders.
+    pub stock: Option<StockLevel>,
     /// When it was created.
     pub created_at: Timestamp,
     /// When the product, its categories or its stock last changed.
@@ -151,7 +155,7 @@ impl Products<'_> {
         insert(&mut tx, self.tenant, draft, at).await?;
         add_to_public_catalog(&mut tx, self.tenant, &[draft.sku.as_str()]).await?;
         // The row exists now; categories and stock go through the same writer as every update.
-        let bare = Product { draft: draft.clone(), categories: Vec::new(), quantity: 0, stock_tracked: false, created_at: Timestamp::from_millis(at), updated_at: Timestamp::from_millis(at) };
+        let bare = Product { draft: draft.clone(), categories: Vec::new(), quantity: 0, stock_tracked: false, stock: None, created_at: Timestamp::from_millis(at), updated_at: Timestamp::from_millis(at) };
         let mut existing = HashMap::from([(draft.sku.as_str().to_owned(), bare)]);
         let row = ImportRow { draft: draft.clone(), keep: KeepFields::default(), categories: Some(categories.to_vec()), quantity };
         apply_rows(&mut tx, self.tenant, std::slice::from_ref(&row), &mut existing, at).await?;

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use hanse_domain::inventory::{Backorders, StockLevel};
 use hanse_domain::money::{Price, Weight};
 use hanse_domain::ordering::SaleQuantity;
 use hanse_domain::product::{Attributes, ProductDraft, ProductStatus, Sku};
@@ -18,7 +19,8 @@ use crate::{Result, StoreError};
 /// The product columns with stock, in [`ProductRow`]'s order.
 pub(super) const COLUMNS: &str = "p.sku, p.name, p.description, p.price, p.status, p.weight, p.attributes,
         p.min_sale_qty, p.max_sale_qty, p.qty_increment, p.created_at, p.updated_at,
-        COALESCE(s.quantity, 0), CASE WHEN s.sku IS NULL THEN 0 ELSE 1 END";
+        COALESCE(s.quantity, 0), CASE WHEN s.sku IS NULL THEN 0 ELSE 1 END,
+        COALESCE(s.reserved, 0), COALESCE(s.min_qty, 0), COALESCE(s.backorders, 'no')";
 
 /// Products `p` with their stock `s`.
 pub(super) const FROM: &str = "FROM products p LEFT JOIN stock_items s ON s.tenant_id = p.tenant_id AND s.sku = p.sku";
@@ -40,6 +42,9 @@ pub(super) struct ProductRow {
     updated_at: i64,
     quantity: i64,
     tracked: i64,
+    reserved: i64,
+    threshold: i64,
+    backorders: String,
 }
 
 pub(super) async fn load_one(conn: &mut AnyConnection, tenant: &TenantId, sku: &str) -> Result<Product> {
@@ -100,6 +105,15 @@ fn product_from_row(row: ProductRow) -> Result<Product> {
         categories: Vec::new(),
         quantity: row.quantity,
         stock_tracked: row.tracked == 1,
+        stock: match row.tracked {
+            1 => Some(StockLevel {
+                on_hand: row.quantity,
+                reserved: row.reserved,
+                threshold: row.threshold,
+                backorders: Backorders::parse(&row.backorders).map_err(|e| StoreError::corrupt("stock backorders", e))?,
+            }),
+            _ => None,
+        },
         created_at: Timestamp::from_millis(row.created_at),
         updated_at: Timestamp::from_millis(row.updated_at),
     })

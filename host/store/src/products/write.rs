@@ -133,6 +133,8 @@ fn merged(row: &ImportRow, before: Option<&Product>, at: i64) -> Product {
             .unwrap_or_default(),
         quantity: row.quantity.map(StockQuantity::get).or_else(|| before.map(|b| b.quantity)).unwrap_or(0),
         stock_tracked: row.quantity.is_some() || before.is_some_and(|b| b.stock_tracked),
+        // Not read by the writer: the stock settings and reservations are not the import's.
+        stock: before.and_then(|b| b.stock),
         created_at: before.map_or(Timestamp::from_millis(at), |b| b.created_at),
         updated_at: Timestamp::from_millis(at),
     }
@@ -251,21 +253,6 @@ pub(super) async fn add_to_public_catalog(conn: &mut AnyConnection, tenant: &Ten
         }
         query.execute(&mut *conn).await?;
     }
-    Ok(())
-}
-
-/// Sets the stock on hand for a SKU that exists.
-pub(crate) async fn set_stock(conn: &mut AnyConnection, tenant: &TenantId, sku: &str, quantity: StockQuantity, at: i64) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO stock_items (tenant_id, sku, quantity, updated_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (tenant_id, sku) DO UPDATE SET quantity = excluded.quantity, updated_at = excluded.updated_at",
-    )
-    .bind(tenant.as_str())
-    .bind(sku)
-    .bind(quantity.get())
-    .bind(at)
-    .execute(&mut *conn)
-    .await?;
     Ok(())
 }
 

@@ -1,22 +1,68 @@
-//! Stock on hand per SKU.
+//! Stock per SKU: on hand, the out-of-stock threshold, backorders, the low-stock level, and the
+//! reservation ledger behind the salable quantity.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::HeaderMap;
+use hanse_domain::FieldErrors;
+use hanse_domain::inventory::{Backorders, MAX_THRESHOLD};
 use hanse_domain::product::StockQuantity;
+use hanse_store::StockUpdate;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::products::sku_in_path;
 use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::import::products::ImportReport;
+use crate::import::require_csv;
+use crate::import::stock::import_stock;
 use crate::extract::{AdminTenant, JsonBody};
 use crate::state::AppState;
-use crate::wire::product::{StockOut, StockSet};
+use crate::wire::product::{ReservationOut, ReservationsOut, StockOut, StockSet};
+
+/// Largest stock CSV accepted over HTTP.
+const MAX_CSV_BYTES: usize = 64 * 1024 * 1024;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(get_stock, set_stock))
+    OpenApiRouter::new()
+        .routes(routes!(get_stock, set_stock))
+        .routes(routes!(reservations))
+        .merge(OpenApiRouter::new().routes(routes!(import_csv)).layer(DefaultBodyLimit::max(MAX_CSV_BYTES)))
 }
 
-/// Stock on hand for a SKU.
+/// Import stock from CSV (the same importer as `hanse import stock`): by SKU, `quantity`,
+/// `out_of_stock_threshold`, `backorders`, `notify_quantity` (Magento's `qty`, `min_qty`,
+/// `backorders` 0/1/2 and `notify_stock_qty` are read too); an empty cell keeps the stored
+/// value. Values are absolute: the same file again changes nothing. Bad rows are listed with
+/// their lines; the others are applied, 1,000 per transaction.
+#[utoipa::path(
+    post, path = "/inventory/import", tag = "admin",
+    request_body(content = String, content_type = "text/csv", description = "The CSV file",
+        example = "sku,quantity,backorders\nBOLT-M8,5000,no\n"),
+    responses(
+        (status = 200, description = "Import done; see `failed` and `errors` for refused rows", body = ImportReport),
+        (status = 400, description = "Unusable file: header missing or wrong (`invalid_csv`)", body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 413, description = "Larger than 64 MiB", body = ErrorBody),
+        (status = 415, description = "Not `text/csv`", body = ErrorBody),
+    ),
+    security(("admin_token" = []))
+)]
+async fn import_csv(
+    AdminTenant(tenant): AdminTenant,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> ApiResult<Json<ImportReport>> {
+    require_csv(&headers)?;
+    let body = body.map_err(|r| ApiError::new(r.status(), "payload_too_large", r.body_text()))?;
+    let report = import_stock(state.store(), &tenant.id, &body[..], |_| {}).await?;
+    tracing::info!(tenant = %tenant.slug, rows = report.rows, updated = report.updated, failed = report.failed, "stock import");
+    Ok(Json(report))
+}
+
+/// Stock of a SKU with its salable quantity.
 #[utoipa::path(
     get, path = "/inventory/{sku}", tag = "admin",
     params(("sku" = String, Path, description = "SKU")),
@@ -25,16 +71,23 @@ pub fn router() -> OpenApiRouter<AppState> {
 )]
 async fn get_stock(AdminTenant(tenant): AdminTenant, State(state): State<AppState>, Path(sku): Path<String>) -> ApiResult<Json<StockOut>> {
     let sku = sku_in_path(&sku)?;
-    let quantity = state.store().stock(&tenant.id).get(&sku).await?;
-    Ok(Json(StockOut { sku: sku.to_string(), quantity }))
+    Ok(Json(StockOut::from(&state.store().stock(&tenant.id).get(&sku).await?)))
 }
 
-/// Set stock on hand for a SKU.
+/// Set stock on hand and the stock settings of a SKU. Reservations of open orders stay: the
+/// salable quantity is the new quantity plus them, minus the threshold. Subscribers of a SKU
+/// that comes back in stock are told through the outbox.
 #[utoipa::path(
     put, path = "/inventory/{sku}", tag = "admin",
     params(("sku" = String, Path, description = "SKU")),
     request_body = StockSet,
-    responses((status = 200, body = StockOut), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    responses(
+        (status = 200, body = StockOut),
+        (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "`invalid_stock_settings`: a negative threshold without backorders", body = ErrorBody),
+        (status = 422, body = ErrorBody),
+    ),
     security(("admin_token" = []))
 )]
 async fn set_stock(
@@ -44,7 +97,45 @@ async fn set_stock(
     JsonBody(body): JsonBody<StockSet>,
 ) -> ApiResult<Json<StockOut>> {
     let sku = sku_in_path(&sku)?;
-    let quantity = StockQuantity::new(body.quantity).map_err(|e| ApiError::invalid_field("quantity", e))?;
-    state.store().stock(&tenant.id).set(&sku, quantity).await?;
-    Ok(Json(StockOut { sku: sku.to_string(), quantity: quantity.get() }))
+    let mut errors = FieldErrors::new();
+    let quantity = body.quantity.and_then(|q| errors.check("quantity", StockQuantity::new(q)));
+    let backorders = body.backorders.as_deref().and_then(|b| errors.check("backorders", Backorders::parse(b)));
+    let in_range = |field: &str, value: i64, errors: &mut FieldErrors| {
+        if (-MAX_THRESHOLD..=MAX_THRESHOLD).contains(&value) {
+            Some(value)
+        } else {
+            errors.add(field, format!("must be a whole number from -{MAX_THRESHOLD} to {MAX_THRESHOLD}"));
+            None
+        }
+    };
+    let threshold = body.out_of_stock_threshold.and_then(|t| in_range("out_of_stock_threshold", t, &mut errors));
+    let notify = body.notify_quantity.map(|n| n.and_then(|n| in_range("notify_quantity", n, &mut errors)));
+    let update = errors.finish(|| Some(StockUpdate { quantity, threshold, backorders, notify_qty: notify }))?;
+    Ok(Json(StockOut::from(&state.store().stock(&tenant.id).update(&sku, update).await?)))
+}
+
+/// The newest 100 entries of a SKU's reservation ledger.
+#[utoipa::path(
+    get, path = "/inventory/{sku}/reservations", tag = "admin",
+    params(("sku" = String, Path, description = "SKU")),
+    responses((status = 200, body = ReservationsOut), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("admin_token" = []))
+)]
+async fn reservations(AdminTenant(tenant): AdminTenant, State(state): State<AppState>, Path(sku): Path<String>) -> ApiResult<Json<ReservationsOut>> {
+    let sku = sku_in_path(&sku)?;
+    let stock = state.store().stock(&tenant.id);
+    stock.get(&sku).await?;
+    let found = stock.reservations(&sku, 100).await?;
+    Ok(Json(ReservationsOut {
+        reservations: found
+            .iter()
+            .map(|r| ReservationOut {
+                id: r.id.clone(),
+                quantity: r.quantity,
+                reason: r.reason.as_str().to_owned(),
+                order_id: r.order_id.clone(),
+                created_at: r.created_at.to_string(),
+            })
+            .collect(),
+    }))
 }

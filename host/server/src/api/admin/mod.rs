@@ -2,17 +2,23 @@
 
 mod categories;
 mod companies;
+mod credit;
 mod customer_groups;
 mod import;
 mod inventory;
+mod orders;
 mod plugins;
 mod price_lists;
 mod products;
 mod segments;
 mod settings;
 mod shared_catalogs;
+mod tax_rates;
 
 pub use companies::AUDIT_LIMIT;
+pub use credit::history_page;
+pub use orders::order_page;
+pub use products::sku_in_path;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::state::AppState;
@@ -31,4 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(shared_catalogs::router())
         .merge(price_lists::router())
         .merge(segments::router())
+        .merge(credit::router())
+        .merge(orders::router())
+        .merge(tax_rates::router())
 }

@@ -22,7 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// A SKU from a path: one that cannot exist is simply not found.
-pub(super) fn sku_in_path(sku: &str) -> ApiResult<Sku> {
+pub fn sku_in_path(sku: &str) -> ApiResult<Sku> {
     Sku::parse(sku).map_err(|_| ApiError::not_found("product"))
 }
 

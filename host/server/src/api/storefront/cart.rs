@@ -124,7 +124,8 @@ async fn clear_cart(buyer: SignedIn, State(state): State<AppState>) -> ApiResult
 }
 
 /// Add units of a SKU; a SKU already in the cart gets the units added to its line. The line's
-/// resulting quantity must respect the product's sale quantities and stock.
+/// resulting quantity must respect the product's sale quantities. More than is in stock is
+/// kept and the line flagged `out_of_stock`: stock is promised when the order reserves it.
 #[utoipa::path(
     post, path = "/cart/items", tag = "storefront",
     security(("buyer_session" = [])),
@@ -134,7 +135,7 @@ async fn clear_cart(buyer: SignedIn, State(state): State<AppState>) -> ApiResult
         (status = 401, body = ErrorBody),
         (status = 403, description = "`company_blocked`, or the catalog shows the product but the company cannot buy it (`not_purchasable`)", body = ErrorBody),
         (status = 404, description = "No such product in the buyer's catalog (`product_not_found`)", body = ErrorBody),
-        (status = 409, description = "`product_disabled` or `out_of_stock`", body = ErrorBody),
+        (status = 409, description = "`product_disabled`", body = ErrorBody),
         (status = 422, description = "`quantity_invalid`, `quantity_range`, `quantity_increment`, or a bad body (`validation_failed`)", body = ErrorBody),
     )
 )]
@@ -148,7 +149,7 @@ async fn add_item(buyer: SignedIn, State(state): State<AppState>, body: LaterJso
         return Err(orderable.refusal(&body.sku, LineOutcome::FailedQtyInvalid));
     }
     let cart = state.store().cart(&buyer.tenant.id, &buyer.buyer.id, &buyer.membership.company_id);
-    let outcome = cart.add(&[(body.sku.clone(), body.quantity)], |sku, total| orderable.check(sku, total).map(|_| ())).await?;
+    let outcome = cart.add(&[(body.sku.clone(), body.quantity)], |sku, total| orderable.check_sale(sku, total).map(|_| ())).await?;
     if let Some(Err(outcome)) = outcome.into_iter().next() {
         return Err(orderable.refusal(&body.sku, outcome));
     }
@@ -166,7 +167,7 @@ async fn add_item(buyer: SignedIn, State(state): State<AppState>, body: LaterJso
         (status = 401, body = ErrorBody),
         (status = 403, description = "`company_blocked` or `not_purchasable`", body = ErrorBody),
         (status = 404, description = "Not in the cart (`cart_line_not_found`) or no longer in the catalog (`product_not_found`)", body = ErrorBody),
-        (status = 409, description = "`product_disabled` or `out_of_stock`", body = ErrorBody),
+        (status = 409, description = "`product_disabled`", body = ErrorBody),
         (status = 422, description = "`quantity_invalid`, `quantity_range` or `quantity_increment`", body = ErrorBody),
     )
 )]
@@ -176,7 +177,7 @@ async fn set_item(buyer: SignedIn, State(state): State<AppState>, Path(sku): Pat
     let audience = audience(&state, &buyer).await?;
     let orderable = Orderable::load(state.store(), &buyer.tenant, &audience, &[sku.as_str()]).await?;
     let cart = state.store().cart(&buyer.tenant.id, &buyer.buyer.id, &buyer.membership.company_id);
-    cart.set(&sku, body.quantity, |quantity| orderable.check(&sku, quantity).map(|_| ()))
+    cart.set(&sku, body.quantity, |quantity| orderable.check_sale(&sku, quantity).map(|_| ()))
         .await?
         .map_err(|outcome| orderable.refusal(&sku, outcome))?;
     Ok(Json(cart_view(&state, &buyer, &audience).await?))

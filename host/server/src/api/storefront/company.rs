@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use hanse_domain::FieldErrors;
 use hanse_domain::company::permission::{
     COMPANY_ACCOUNT_EDIT, COMPANY_ACCOUNT_VIEW, COMPANY_ADDRESS_EDIT, COMPANY_ADDRESS_VIEW, COMPANY_ROLES_EDIT, COMPANY_ROLES_VIEW, COMPANY_USERS_EDIT,
-    COMPANY_USERS_VIEW,
+    COMPANY_USERS_VIEW, CREDIT, CREDIT_HISTORY,
 };
 use hanse_domain::company::profile::parse_optional_text;
 use hanse_domain::company::{Permissions, Resource, UserStatus};
@@ -47,6 +47,8 @@ pub static PERMISSIONS: &[(&str, &str, &Resource)] = &[
     ("POST", "/store/v1/company/addresses", &COMPANY_ADDRESS_EDIT),
     ("PATCH", "/store/v1/company/addresses/{id}", &COMPANY_ADDRESS_EDIT),
     ("DELETE", "/store/v1/company/addresses/{id}", &COMPANY_ADDRESS_EDIT),
+    ("GET", "/store/v1/company/credit", &CREDIT),
+    ("GET", "/store/v1/company/credit/history", &CREDIT_HISTORY),
 ];
 
 /// Storefront actions only the company admin may take, whatever a role allows.

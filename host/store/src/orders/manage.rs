@@ -1,0 +1,279 @@
+//! Moving an order through its statuses (`hanse_domain::order`), each move one transaction with
+//! its compensations: a cancel gives back the unshipped stock and the credit; a shipment takes
+//! its units out of stock on hand and compensates their reservations.
+
+use hanse_domain::credit::{CreditOperation, format_amount};
+use hanse_domain::inventory::ReservationReason;
+use hanse_domain::order::{OrderAction, OrderStatus, PaymentStatus};
+use hanse_domain::time::Timestamp;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::AnyConnection;
+
+use super::{Invoice, Order, Orders, load};
+use crate::companies;
+use crate::credit::{self, CreditNote};
+use crate::ids::{new_id, now};
+use crate::outbox;
+use crate::rows::{Plan, fetch};
+use crate::sql::Bind;
+use crate::stock;
+use crate::tenants::TenantId;
+use crate::{Result, StoreError};
+
+/// Units of one SKU in a shipment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShipLine {
+    /// The product.
+    pub sku: String,
+    /// Units.
+    pub quantity: i64,
+}
+
+/// A shipment to record.
+#[derive(Debug, Clone, Default)]
+pub struct ShipmentInput {
+    /// Carrier.
+    pub carrier: String,
+    /// Tracking number.
+    pub tracking: String,
+    /// What ships; `None` ships everything not shipped yet.
+    pub lines: Option<Vec<ShipLine>>,
+}
+
+/// Appends a status change to an order's history.
+pub(crate) async fn record_status(conn: &mut AnyConnection, tenant: &TenantId, order: &str, status: OrderStatus, actor: &str, comment: &str, at: i64) -> Result<()> {
+    sqlx::query("INSERT INTO order_history (tenant_id, id, order_id, status, actor, comment, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(tenant.as_str())
+        .bind(new_id("ohs_"))
+        .bind(order)
+        .bind(status.as_str())
+        .bind(actor)
+        .bind(comment)
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+const INVOICE_COLUMNS: &str = "id, order_id, company_id, amount, currency, due_at, status, paid_at, created_at";
+
+#[derive(Deserialize)]
+struct InvoiceRow {
+    id: String,
+    order_id: String,
+    company_id: String,
+    amount: i64,
+    currency: String,
+    due_at: i64,
+    status: String,
+    paid_at: Option<i64>,
+    created_at: i64,
+}
+
+/// Invoices of `tenant` matching `condition` (on `$2`, ...), by due date.
+pub(crate) async fn invoices(conn: &mut AnyConnection, tenant: &TenantId, condition: &str, binds: Vec<Bind>) -> Result<Vec<Invoice>> {
+    let rest = format!("FROM invoices WHERE tenant_id = $1 AND {condition}");
+    let mut all = vec![Bind::Text(tenant.as_str().to_owned())];
+    all.extend(binds);
+    let rows: Vec<InvoiceRow> = fetch(conn, INVOICE_COLUMNS, &rest, Some("due_at, id"), all, "invoices").await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Invoice {
+            id: r.id,
+            order_id: r.order_id,
+            company_id: r.company_id,
+            amount: r.amount,
+            currency: r.currency,
+            due_at: Timestamp::from_millis(r.due_at),
+            status: r.status,
+            paid_at: r.paid_at.map(Timestamp::from_millis),
+            created_at: Timestamp::from_millis(r.created_at),
+        })
+        .collect())
+}
+
+impl Orders<'_> {
+    /// Reads an order under its lock, in a new write transaction.
+    async fn locked(&self, id: &str) -> Result<(sqlx::Transaction<'static, sqlx::Any>, Order)> {
+        let mut tx = self.store.begin_write().await?;
+        let order = load(&mut tx, self.tenant, &[id], Plan::Locked).await?.pop().ok_or(StoreError::NotFound("order"))?;
+        Ok((tx, order))
+    }
+
+    /// Writes the new status, its history entry and an `order.<action>` event.
+    async fn moved(&self, conn: &mut AnyConnection, order: &Order, status: OrderStatus, actor: &str, comment: &str, at: i64) -> Result<()> {
+        sqlx::query("UPDATE orders SET status = $3, updated_at = $4 WHERE tenant_id = $1 AND id = $2")
+            .bind(self.tenant.as_str())
+            .bind(order.id.as_str())
+            .bind(status.as_str())
+            .bind(at)
+            .execute(&mut *conn)
+            .await?;
+        record_status(conn, self.tenant, &order.id, status, actor, comment, at).await?;
+        let payload = json!({ "order_id": order.id, "company_id": order.company_id, "status": status.as_str(), "previous": order.status.as_str() });
+        outbox::event(conn, self.tenant, &format!("order.{status}"), &payload).await?;
+        Ok(())
+    }
+
+    /// `pending` → `processing`.
+    pub async fn process(&self, id: &str, actor: &str, comment: &str) -> Result<Order> {
+        self.simple(id, OrderAction::Process, actor, comment).await
+    }
+
+    /// `shipped` → `complete`.
+    pub async fn complete(&self, id: &str, actor: &str, comment: &str) -> Result<Order> {
+        self.simple(id, OrderAction::Complete, actor, comment).await
+    }
+
+    async fn simple(&self, id: &str, action: OrderAction, actor: &str, comment: &str) -> Result<Order> {
+        let (mut tx, order) = self.locked(id).await?;
+        let shipped = order.lines.iter().any(|l| l.qty_shipped > 0);
+        let full = order.lines.iter().all(|l| l.qty_shipped >= l.quantity);
+        let status = order.status.after(action, full, shipped).map_err(|e| StoreError::Refused("order_transition_refused", e.to_string()))?;
+        let at = now().millis();
+        self.moved(&mut tx, &order, status, actor, comment, at).await?;
+        tx.commit().await?;
+        Ok(Order { status, updated_at: Timestamp::from_millis(at), ..order })
+    }
+
+    /// Cancels an order nothing of which has shipped: its reservations are compensated, credit
+    /// paid on account is reverted, and an open invoice is canceled, all in one transaction.
+    pub async fn cancel(&self, id: &str, actor: &str, comment: &str) -> Result<Order> {
+        let (mut tx, order) = self.locked(id).await?;
+        let shipped = order.lines.iter().any(|l| l.qty_shipped > 0);
+        let status = order.status.after(OrderAction::Cancel, false, shipped).map_err(|e| StoreError::Refused("order_not_cancelable", e.to_string()))?;
+        let mut lines: Vec<(&str, i64)> = order.lines.iter().map(|l| (l.sku.as_str(), l.quantity - l.qty_shipped)).filter(|(_, q)| *q > 0).collect();
+        lines.sort_unstable();
+        let moves = stock::compensate(&mut tx, self.tenant, &lines, &order.id, ReservationReason::OrderCanceled)
+            .await?
+            .map_err(|e| StoreError::Corrupt(format!("canceling {} could not give back {}", order.id, e.sku)))?;
+        if order.payment_status == PaymentStatus::OnAccount {
+            let note = CreditNote { actor, order_id: Some(&order.id), reference: &order.po_number, comment };
+            credit::give_back(&mut tx, self.tenant, &order.company_id, order.grand_total, CreditOperation::Reverted, note).await?;
+        }
+        sqlx::query("UPDATE invoices SET status = 'canceled' WHERE tenant_id = $1 AND order_id = $2 AND status = 'open'")
+            .bind(self.tenant.as_str())
+            .bind(order.id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        companies::count_order(&mut tx, self.tenant, &order.company_id, -1, -order.grand_total).await?;
+        let at = now().millis();
+        self.moved(&mut tx, &order, status, actor, comment, at).await?;
+        stock::announce(&mut tx, self.tenant, &moves).await?;
+        tx.commit().await?;
+        Ok(Order { status, updated_at: Timestamp::from_millis(at), ..order })
+    }
+
+    /// Records a shipment: its units leave stock on hand and their reservations are
+    /// compensated; the order becomes `shipped` when every unit has shipped, else
+    /// `processing`. Refused when a line ships more than is left of it
+    /// (`shipment_quantity_invalid`) or stock on hand does not hold the units
+    /// (`insufficient_stock`).
+    pub async fn ship(&self, id: &str, input: &ShipmentInput, actor: &str) -> Result<(Order, String)> {
+        let (mut tx, mut order) = self.locked(id).await?;
+        let wanted: Vec<ShipLine> = match &input.lines {
+            Some(lines) => lines.clone(),
+            None => order
+                .lines
+                .iter()
+                .filter(|l| l.quantity > l.qty_shipped)
+                .map(|l| ShipLine { sku: l.sku.clone(), quantity: l.quantity - l.qty_shipped })
+                .collect(),
+        };
+        if wanted.is_empty() {
+            return Err(StoreError::Refused("shipment_quantity_invalid", "nothing is left to ship".into()));
+        }
+        for ship in &wanted {
+            let Some(line) = order.lines.iter_mut().find(|l| l.sku == ship.sku) else {
+                return Err(StoreError::Refused("shipment_quantity_invalid", format!("the order has no line {}", ship.sku)));
+            };
+            if ship.quantity < 1 || ship.quantity > line.quantity - line.qty_shipped {
+                return Err(StoreError::Refused(
+                    "shipment_quantity_invalid",
+                    format!("{} units of {} cannot ship: {} of {} are left", ship.quantity, ship.sku, line.quantity - line.qty_shipped, line.quantity),
+                ));
+            }
+            line.qty_shipped += ship.quantity;
+        }
+        let full = order.lines.iter().all(|l| l.qty_shipped >= l.quantity);
+        let status = order.status.after(OrderAction::Ship, full, true).map_err(|e| StoreError::Refused("order_transition_refused", e.to_string()))?;
+        let mut lines: Vec<(&str, i64)> = wanted.iter().map(|l| (l.sku.as_str(), l.quantity)).collect();
+        lines.sort_unstable();
+        let moves = stock::compensate(&mut tx, self.tenant, &lines, &order.id, ReservationReason::ShipmentCreated).await?;
+        if let Err(short) = moves {
+            return Err(StoreError::Refused(
+                "insufficient_stock",
+                format!("{} units of {} cannot ship: {} are on hand", short.requested, short.sku, short.salable),
+            ));
+        }
+        let at = now().millis();
+        for ship in &wanted {
+            sqlx::query("UPDATE order_lines SET qty_shipped = qty_shipped + $4 WHERE tenant_id = $1 AND order_id = $2 AND sku = $3")
+                .bind(self.tenant.as_str())
+                .bind(order.id.as_str())
+                .bind(ship.sku.as_str())
+                .bind(ship.quantity)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let shipment_id = new_id("shp_");
+        let shipped = serde_json::to_string(&wanted).map_err(|e| StoreError::corrupt("shipment lines", e))?;
+        sqlx::query("INSERT INTO shipments (tenant_id, id, order_id, carrier, tracking, lines, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(self.tenant.as_str())
+            .bind(shipment_id.as_str())
+            .bind(order.id.as_str())
+            .bind(input.carrier.as_str())
+            .bind(input.tracking.as_str())
+            .bind(shipped)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        if status != order.status {
+            self.moved(&mut tx, &order, status, actor, &format!("shipment {shipment_id}"), at).await?;
+        }
+        let payload = json!({ "order_id": order.id, "shipment_id": shipment_id, "carrier": input.carrier, "tracking": input.tracking, "lines": wanted });
+        outbox::event(&mut tx, self.tenant, "shipment.created", &payload).await?;
+        tx.commit().await?;
+        order.status = status;
+        order.updated_at = Timestamp::from_millis(at);
+        Ok((order, shipment_id))
+    }
+
+    /// Invoices of orders on credit terms: the open ones due before `due_before` when given
+    /// (the overdue list), else all, by due date.
+    pub async fn invoices(&self, due_before: Option<Timestamp>, company: Option<&str>) -> Result<Vec<Invoice>> {
+        let mut conn = self.store.pool.acquire().await?;
+        let (condition, binds) = match (due_before, company) {
+            (Some(at), Some(c)) => ("status = 'open' AND due_at < $2 AND company_id = $3", vec![Bind::Int(at.millis()), Bind::Text(c.to_owned())]),
+            (Some(at), None) => ("status = 'open' AND due_at < $2", vec![Bind::Int(at.millis())]),
+            (None, Some(c)) => ("company_id = $2", vec![Bind::Text(c.to_owned())]),
+            (None, None) => ("1 = 1", vec![]),
+        };
+        invoices(&mut conn, self.tenant, condition, binds).await
+    }
+
+    /// Marks an open invoice paid (`invoice_not_open` otherwise).
+    pub async fn pay_invoice(&self, id: &str, actor: &str) -> Result<Invoice> {
+        let mut tx = self.store.begin_write().await?;
+        let mut found = invoices(&mut tx, self.tenant, "id = $2", vec![Bind::Text(id.to_owned())]).await?;
+        let mut invoice = found.pop().ok_or(StoreError::NotFound("invoice"))?;
+        if invoice.status != "open" {
+            return Err(StoreError::Refused("invoice_not_open", format!("the invoice is {}", invoice.status)));
+        }
+        let at = now();
+        sqlx::query("UPDATE invoices SET status = 'paid', paid_at = $3 WHERE tenant_id = $1 AND id = $2")
+            .bind(self.tenant.as_str())
+            .bind(id)
+            .bind(at.millis())
+            .execute(&mut *tx)
+            .await?;
+        let currency = hanse_domain::currency::Currency::parse(&invoice.currency).map_err(|e| StoreError::corrupt("invoice currency", e))?;
+        let payload = json!({ "invoice_id": id, "order_id": invoice.order_id, "amount": format_amount(invoice.amount, currency), "actor": actor });
+        outbox::event(&mut tx, self.tenant, "invoice.paid", &payload).await?;
+        tx.commit().await?;
+        invoice.status = "paid".into();
+        invoice.paid_at = Some(at);
+        Ok(invoice)
+    }
+}
