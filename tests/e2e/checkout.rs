@@ -6,7 +6,7 @@ use futures_util::future::join_all;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::harness::{TestServer, code, run_cli, send};
+use crate::harness::{Options, TestServer, code, run_cli, send};
 use crate::pricing::{Shop, company, product};
 
 const ADDRESS: &str = r#"{"name":"Ann Lee","street":"1 Main St","city":"Springfield","postcode":"12345","country":"US"}"#;
@@ -190,6 +190,8 @@ async fn shipping_moves_an_order_to_complete_and_stock_out_of_the_warehouse() {
     assert_eq!(salable(&shop, "A").await, 6);
 }
 
+/// Fifty checkouts race for ten units, half of them through a second server process (another
+/// replica) on the same database.
 #[tokio::test]
 async fn fifty_checkouts_race_for_ten_units_and_exactly_ten_win() {
     let server = TestServer::start().await;
@@ -209,7 +211,12 @@ async fn fifty_checkouts_race_for_ten_units_and_exactly_ten_win() {
         buyers.push(token);
     }
     let body = checkout_body("flat-rate-shipping:flat-rate", "payment-on-account");
-    let answers = join_all(buyers.iter().map(|token| send(server.store("acme", Method::POST, "/store/v1/checkout").bearer_auth(token).json(&body)))).await;
+    let replica = TestServer::start_with(Options { database_url: Some(server.database_url.clone()), ..Default::default() }).await;
+    let answers = join_all(buyers.iter().enumerate().map(|(i, token)| {
+        let via = if i % 2 == 0 { &server } else { &replica };
+        send(via.store("acme", Method::POST, "/store/v1/checkout").bearer_auth(token).json(&body))
+    }))
+    .await;
     let placed = answers.iter().filter(|(status, _)| *status == 201).count();
     let refused: Vec<&str> = answers.iter().filter(|(status, _)| *status != 201).map(|(_, body)| code(body)).collect();
     assert_eq!(placed, 10, "exactly the stock: {answers:?}");
