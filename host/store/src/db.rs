@@ -2,6 +2,7 @@
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -41,6 +42,37 @@ impl ConnectOptions {
 pub struct Store {
     pub(crate) pool: AnyPool,
     backend: Backend,
+    /// SQLite's one writer, taken in this process before the database's own lock (see
+    /// [`Store::begin_write`]).
+    writer: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A write transaction: on SQLite it also holds this process's writer lock until it ends.
+/// Dereferences to the connection, like a `sqlx::Transaction`.
+pub(crate) struct WriteTx {
+    tx: Transaction<'static, sqlx::Any>,
+    _writer: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    /// Commits (and lets the next writer in).
+    pub(crate) async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
 }
 
 impl Store {
@@ -74,7 +106,7 @@ impl Store {
             })
             .connect_with(connect)
             .await?;
-        Ok(Store { pool, backend })
+        Ok(Store { pool, backend, writer: Arc::default() })
     }
 
     /// Applies pending migrations. Safe to run on every start and from several replicas.
@@ -115,10 +147,17 @@ impl Store {
     /// Begins a transaction that will write. On SQLite it takes the write lock at once
     /// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and writes later fails with
     /// "database is locked" when another writer got in between, instead of waiting its turn.
-    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, sqlx::Any>> {
+    /// Writers of this process first queue on an async lock, in order: SQLite's own busy wait
+    /// sleeps in steps of up to 100 ms, so under contention a writer slept long after the lock
+    /// was free (a checkout's p99 was 0.77 s at 16 concurrent). Another process on the same
+    /// file still waits through SQLite's lock.
+    pub(crate) async fn begin_write(&self) -> Result<WriteTx> {
         Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
+            Backend::Sqlite => {
+                let writer = self.writer.clone().lock_owned().await;
+                WriteTx { tx: self.pool.begin_with("BEGIN IMMEDIATE").await?, _writer: Some(writer) }
+            }
+            Backend::Postgres => WriteTx { tx: self.pool.begin().await?, _writer: None },
         })
     }
 }

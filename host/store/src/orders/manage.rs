@@ -12,6 +12,7 @@ use sqlx::AnyConnection;
 
 use super::{Invoice, Order, Orders, load};
 use crate::companies;
+use crate::db::WriteTx;
 use crate::credit::{self, CreditNote};
 use crate::ids::{new_id, now};
 use crate::outbox;
@@ -95,7 +96,7 @@ pub(crate) async fn invoices(conn: &mut AnyConnection, tenant: &TenantId, condit
 
 impl Orders<'_> {
     /// Reads an order under its lock, in a new write transaction.
-    async fn locked(&self, id: &str) -> Result<(sqlx::Transaction<'static, sqlx::Any>, Order)> {
+    async fn locked(&self, id: &str) -> Result<(WriteTx, Order)> {
         let mut tx = self.store.begin_write().await?;
         let order = load(&mut tx, self.tenant, &[id], Plan::Locked).await?.pop().ok_or(StoreError::NotFound("order"))?;
         Ok((tx, order))

@@ -18,10 +18,10 @@ use hanse_domain::currency::Currency;
 use hanse_domain::order::{OrderStatus, PaymentStatus};
 use hanse_domain::time::Timestamp;
 use serde_json::json;
-use sqlx::Transaction;
 
 use super::{Order, OrderAddress, OrderLine, Orders};
 use crate::companies;
+use crate::db::WriteTx;
 use crate::credit::{self, CreditNote};
 use crate::ids::{new_id, now};
 use crate::outbox;
@@ -126,7 +126,7 @@ pub enum Begun {
 
 /// An order being placed. Dropping it without [`Placing::finish`] rolls everything back.
 pub struct Placing {
-    tx: Transaction<'static, sqlx::Any>,
+    tx: WriteTx,
     tenant: TenantId,
     id: String,
     at: i64,
