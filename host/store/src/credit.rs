@@ -243,6 +243,12 @@ impl CompanyCredit<'_> {
         found.map(|_| ()).ok_or(StoreError::NotFound("company"))
     }
 
+    /// The line of a company known to exist (the buyer's own); `None` when it has none.
+    pub async fn line(&self) -> Result<Option<CreditAccount>> {
+        let mut conn = self.store.pool.acquire().await?;
+        read(&mut conn, self.tenant, self.company, Plan::Kept).await
+    }
+
     /// The line; `None` when the company has none (`not found` when there is no company).
     pub async fn get(&self) -> Result<Option<CreditAccount>> {
         let mut conn = self.store.pool.acquire().await?;

@@ -84,7 +84,7 @@ pub async fn draft(state: &AppState, buyer: &SignedIn, destination: OrderAddress
 
 /// The company's available credit, when it has a credit line.
 pub async fn available_credit(state: &AppState, buyer: &SignedIn) -> ApiResult<Option<i64>> {
-    Ok(state.store().credit(&buyer.tenant.id, &buyer.membership.company_id).get().await?.map(|a| a.line.available()))
+    Ok(state.store().credit(&buyer.tenant.id, &buyer.membership.company_id).line().await?.map(|a| a.line.available()))
 }
 
 /// Places the order `body` describes from the buyer's cart.

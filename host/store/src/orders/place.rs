@@ -139,18 +139,8 @@ impl Orders<'_> {
     /// the buyer already placed an order with the key, answers it instead.
     pub async fn begin(&self, order: NewOrder) -> Result<Begun> {
         let mut tx = self.store.begin_write().await?;
-        if let Some(key) = &order.idempotency_key {
-            let found: Option<String> = sqlx::query_scalar("SELECT id FROM orders WHERE tenant_id = $1 AND buyer_id = $2 AND idempotency_key = $3")
-                .bind(self.tenant.as_str())
-                .bind(order.buyer_id.as_str())
-                .bind(key.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
-            if found.is_some() {
-                drop(tx);
-                return self.existing(&order.buyer_id, key).await;
-            }
-        }
+        // No look-up first: the key's unique index answers, and makes a concurrent request
+        // with the same key wait for this one.
         let id = new_id("ord_");
         let at = now().millis();
         let address = serde_json::to_string(&order.shipping_address).map_err(|e| StoreError::corrupt("order address", e))?;
