@@ -7,7 +7,7 @@ WORK="$(mktemp -d)"
 trap 'stop_server; rm -rf "$WORK"' EXIT
 
 build() {
-    (cd "$ROOT" && cargo build --release --quiet --bin hanse --example gen_catalog)
+    (cd "$ROOT" && cargo build --release --quiet --bin hanse --example gen_catalog --example checkout_bench)
 }
 
 # fresh_db sqlite|postgres NAME -> prints a database URL

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Checkout throughput and latency: BUYERS buyers, each with a full cart, place one order each
+# through POST /store/v1/checkout, CONCURRENCY at a time over keep-alive connections, on SQLite
+# and on PostgreSQL. Every checkout prices the cart through tier-pricing (10 % off from 10 units),
+# rates it with flat-rate-shipping, offers and authorizes payment-on-account, then in one
+# transaction takes the cart lines, reserves stock, charges the company's credit and writes the
+# order (examples/checkout_bench.rs).
+#
+#   bench/checkout.sh [BUYERS] [CONCURRENCY] [LINES]     (defaults 5000, 16, 10)
+#
+# Setup goes straight into the database through the store (no argon2 per buyer): 1,000 products
+# with 10^9 in stock; per buyer an active company, its admin with a session, a credit line and a
+# cart of LINES distinct SKUs drawn uniformly from the 1,000 (1 to 20 units each). 100 warm-up
+# orders on extra buyers, then the timed run. Afterwards the books must balance: one order per
+# checkout, carts empty, stock reserved = units ordered, no inventory or credit drift.
+#
+# PostgreSQL: HANSE_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432). One backend
+# only: HANSE_BENCH_BACKENDS=sqlite (or postgres). The client runs on the same 2 cores as the
+# server and the database.
+source "$(dirname "$0")/common.sh"
+BUYERS="${1:-5000}"
+CONCURRENCY="${2:-16}"
+LINES="${3:-10}"
+build
+
+printf '| backend | buyers | concurrency | lines | orders/s | p50 | p90 | p99 | max |\n'
+printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+for backend in ${HANSE_BENCH_BACKENDS:-sqlite postgres}; do
+    url=$(fresh_db "$backend" hanse_bench_checkout)
+    start_server "$url"
+    "$ROOT/target/release/examples/checkout_bench" --base "$BASE" --database-url "$url" \
+        --buyers "$BUYERS" --concurrency "$CONCURRENCY" --lines "$LINES"
+    stop_server
+done
