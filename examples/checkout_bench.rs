@@ -199,6 +199,8 @@ async fn create_buyer(store: &Store, tenant: &TenantId, i: usize, cart: Vec<(Str
 /// Result of one checkout.
 struct Outcome {
     latency: Duration,
+    /// When the answer was complete.
+    done: Instant,
     /// The order id (from `Location`) of a 201, or the status and body of anything else.
     answer: Result<String, String>,
 }
@@ -229,12 +231,12 @@ async fn checkout(client: &reqwest::Client, url: &str, buyer: &Buyer, key: &str)
             }
         }
     };
-    Outcome { latency: started.elapsed(), answer }
+    Outcome { latency: started.elapsed(), done: Instant::now(), answer }
 }
 
-/// Checks out every buyer of `buyers` with `concurrency` workers; answers the outcomes (in
-/// completion order) and the wall time.
-async fn run(client: &reqwest::Client, base: &str, buyers: &[Buyer], concurrency: usize, round: &str) -> (Vec<Outcome>, Duration) {
+/// Checks out every buyer of `buyers` with `concurrency` workers; answers the outcomes, when
+/// the run started and its wall time.
+async fn run(client: &reqwest::Client, base: &str, buyers: &[Buyer], concurrency: usize, round: &str) -> (Vec<Outcome>, Instant, Duration) {
     let url = format!("{base}/store/v1/checkout");
     let next = std::sync::atomic::AtomicUsize::new(0);
     let started = Instant::now();
@@ -248,7 +250,7 @@ async fn run(client: &reqwest::Client, base: &str, buyers: &[Buyer], concurrency
         outcomes
     });
     let outcomes = futures_util::future::join_all(workers).await.into_iter().flatten().collect();
-    (outcomes, started.elapsed())
+    (outcomes, started, started.elapsed())
 }
 
 /// Fails loudly on any answer but 201; answers the order ids.
@@ -334,11 +336,23 @@ async fn main() {
         setup_started.elapsed().as_secs_f64()
     );
 
-    let (outcomes, _) = run(&client, &args.base, &warm_up, args.concurrency, "warm-up").await;
+    let (outcomes, _, _) = run(&client, &args.base, &warm_up, args.concurrency, "warm-up").await;
     let mut ids = order_ids(&outcomes, "warm-up");
     eprintln!("{backend}: timed run: {} checkouts, {} at a time", measured.len(), args.concurrency);
-    let (outcomes, wall) = run(&client, &args.base, &measured, args.concurrency, "bench").await;
-    eprintln!("{backend}: timed run done in {:.2} s", wall.as_secs_f64());
+    let (outcomes, started, wall) = run(&client, &args.base, &measured, args.concurrency, "bench").await;
+    // Orders/s in each fifth of the run (by completion), to tell a steady rate from one that
+    // drifts as the tables grow.
+    let mut done: Vec<Duration> = outcomes.iter().map(|o| o.done - started).collect();
+    done.sort();
+    let fifths: Vec<String> = (1..=5)
+        .map(|k| {
+            let (from, to) = ((k - 1) * done.len() / 5, k * done.len() / 5);
+            let since = if from == 0 { Duration::ZERO } else { done[from - 1] };
+            let span = done.get(to.max(1) - 1).map_or(Duration::ZERO, |t| t.saturating_sub(since));
+            format!("{:.0}", (to - from) as f64 / span.as_secs_f64().max(1e-9))
+        })
+        .collect();
+    eprintln!("{backend}: timed run done in {:.2} s; orders/s by fifth of the run: {}", wall.as_secs_f64(), fifths.join(", "));
     ids.extend(order_ids(&outcomes, "measured run"));
     let mut latencies: Vec<Duration> = outcomes.iter().map(|o| o.latency).collect();
     latencies.sort();

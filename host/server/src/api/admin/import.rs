@@ -7,10 +7,10 @@ use axum::http::HeaderMap;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 use crate::extract::AdminTenant;
 use crate::import::products::{ImportReport, import_products};
-use crate::import::require_csv;
+use crate::import::csv_body;
 use crate::state::AppState;
 
 /// Largest CSV accepted over HTTP (about 1.5 million product rows); larger catalogs go through
@@ -46,8 +46,7 @@ async fn import_csv(
     headers: HeaderMap,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> ApiResult<Json<ImportReport>> {
-    require_csv(&headers)?;
-    let body = body.map_err(|r| ApiError::new(r.status(), "payload_too_large", r.body_text()))?;
+    let body = csv_body(&headers, body)?;
     let report = import_products(state.store(), &tenant.id, &body[..], |_| {}).await?;
     tracing::info!(tenant = %tenant.slug, rows = report.rows, created = report.created, updated = report.updated,
         failed = report.failed, duration_ms = report.duration_ms, "product import");

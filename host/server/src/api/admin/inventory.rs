@@ -13,9 +13,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::products::sku_in_path;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 use crate::import::products::ImportReport;
-use crate::import::require_csv;
+use crate::import::csv_body;
 use crate::import::stock::import_stock;
 use crate::extract::{AdminTenant, JsonBody};
 use crate::state::AppState;
@@ -55,8 +55,7 @@ async fn import_csv(
     headers: HeaderMap,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> ApiResult<Json<ImportReport>> {
-    require_csv(&headers)?;
-    let body = body.map_err(|r| ApiError::new(r.status(), "payload_too_large", r.body_text()))?;
+    let body = csv_body(&headers, body)?;
     let report = import_stock(state.store(), &tenant.id, &body[..], |_| {}).await?;
     tracing::info!(tenant = %tenant.slug, rows = report.rows, updated = report.updated, failed = report.failed, "stock import");
     Ok(Json(report))

@@ -16,7 +16,7 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{AdminTenant, JsonBody, QueryParams};
 use crate::import::price_lists::{EntryCells, import_entries, parse_entry};
 use crate::import::products::ImportReport;
-use crate::import::require_csv;
+use crate::import::csv_body;
 use crate::state::AppState;
 use crate::wire::catalogs::{EntriesIn, EntriesOutcomeOut, EntryIn, EntryList, PageQuery, PriceListIn, PriceListList, PriceListOut, PriceListPatch};
 
@@ -226,8 +226,7 @@ async fn import_csv(
     headers: HeaderMap,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> ApiResult<Json<ImportReport>> {
-    require_csv(&headers)?;
-    let body = body.map_err(|r| ApiError::new(r.status(), "payload_too_large", r.body_text()))?;
+    let body = csv_body(&headers, body)?;
     state.store().price_lists(&tenant.id).get(&id).await?.ok_or_else(|| ApiError::not_found("price list"))?;
     let report = import_entries(state.store(), &tenant.id, &id, &body[..], |_| {}).await?;
     Ok(Json(report))
