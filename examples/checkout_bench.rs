@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run --release --example checkout_bench -- --base http://127.0.0.1:8080 \
-//!     --database-url sqlite://data/bench.db [--buyers 5000] [--concurrency 16] [--lines 10] \
+//!     --database-url sqlite://data/bench.db [--buyers 5000] [--concurrency 8] [--lines 10] \
 //!     [--warm-up 100] [--skus 1000]
 //! ```
 //!
@@ -19,9 +19,11 @@
 //!    SKUS (fixed seed), 1 to 20 units each, so about half the lines reach the tier and
 //!    concurrent orders lock some of the same stock rows (with 1,000 SKUs, 16 checkouts in
 //!    flight and 10 lines each, most orders share a stock row with another in flight);
-//! 3. places WARM-UP orders on extra buyers, then BUYERS orders with CONCURRENCY workers over
-//!    keep-alive connections, one per buyer, each with its own `Idempotency-Key`, timing each
-//!    request from sending it to the last byte of the answer;
+//! 3. places WARM-UP orders on extra buyers (on PostgreSQL, whose autovacuum is off on the
+//!    benchmark machine, then runs `ANALYZE` on the tables checkout writes, as autoanalyze
+//!    would have; `--no-warm-up-analyze` leaves them without statistics), then BUYERS orders
+//!    with CONCURRENCY workers over keep-alive connections, one per buyer, each with its own
+//!    `Idempotency-Key`, timing each request from sending it to the last byte of the answer;
 //! 4. checks the books: every answer was 201 with a distinct order, the tenant has exactly
 //!    BUYERS + WARM-UP orders, every ordered cart is empty, the stock reserved equals the units
 //!    ordered, and `inventory_drift` and `credit_drift` find nothing.
@@ -66,18 +68,36 @@ struct Args {
     lines: usize,
     warm_up: usize,
     skus: usize,
+    /// Leave the tables checkout writes without planner statistics after the warm-up.
+    no_warm_up_analyze: bool,
 }
 
 fn usage(problem: &str) -> ! {
     eprintln!("{problem}");
-    eprintln!("usage: checkout_bench --base URL --database-url URL [--buyers N] [--concurrency C] [--lines L] [--warm-up W] [--skus S]");
+    eprintln!(
+        "usage: checkout_bench --base URL --database-url URL [--buyers N] [--concurrency C] [--lines L] [--warm-up W] [--skus S] \
+         [--no-warm-up-analyze]"
+    );
     exit(2)
 }
 
 fn parse_args() -> Args {
-    let mut args = Args { base: String::new(), database_url: String::new(), buyers: 5_000, concurrency: 16, lines: 10, warm_up: 100, skus: SKUS };
+    let mut args = Args {
+        base: String::new(),
+        database_url: String::new(),
+        buyers: 5_000,
+        concurrency: 8,
+        lines: 10,
+        warm_up: 100,
+        skus: SKUS,
+        no_warm_up_analyze: false,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
+        if flag == "--no-warm-up-analyze" {
+            args.no_warm_up_analyze = true;
+            continue;
+        }
         let value = it.next().unwrap_or_else(|| usage(&format!("{flag} needs a value")));
         let number = || value.parse::<usize>().unwrap_or_else(|_| usage(&format!("{flag}: not a number: {value}")));
         match flag.as_str() {
@@ -338,6 +358,29 @@ async fn main() {
 
     let (outcomes, _, _) = run(&client, &args.base, &warm_up, args.concurrency, "warm-up").await;
     let mut ids = order_ids(&outcomes, "warm-up");
+    // The warm-up gave the tables checkout writes their first rows. Without autovacuum they
+    // would never get statistics, and PostgreSQL then plans lookups of one order by id (the
+    // foreign-key checks of its lines and history, the payment update, the idempotency lookup)
+    // through any index that starts with tenant_id, reading all of the tenant's orders: each
+    // checkout gets slower as orders accumulate. Autoanalyze would have run by now.
+    if !args.no_warm_up_analyze {
+        store
+            .analyze(&[
+                "orders",
+                "order_lines",
+                "order_history",
+                "stock_reservations",
+                "stock_items",
+                "company_credits",
+                "credit_history",
+                "companies",
+                "cart_items",
+                "outbox",
+                "plugin_executions",
+            ])
+            .await
+            .unwrap_or_else(|e| fail(e));
+    }
     eprintln!("{backend}: timed run: {} checkouts, {} at a time", measured.len(), args.concurrency);
     let (outcomes, started, wall) = run(&client, &args.base, &measured, args.concurrency, "bench").await;
     // Orders/s in each fifth of the run (by completion), to tell a steady rate from one that

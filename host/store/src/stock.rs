@@ -229,20 +229,26 @@ async fn write_moves(conn: &mut AnyConnection, tenant: &TenantId, moves: &[Moved
     // {"sku": [reserved, on hand], ...}: the new values, set in one statement.
     let values: serde_json::Map<String, serde_json::Value> =
         moves.iter().map(|m| (m.sku.clone(), json!([m.after.reserved, m.after.on_hand]))).collect();
-    let set = match Dialect::of(conn) {
-        Dialect::Sqlite => {
+    // The key set ($4) makes the rows to change an index lookup; joined on `v.key` alone both
+    // backends scanned every stock row of the tenant (30 ms per order at 20,000 SKUs on SQLite).
+    let dialect = Dialect::of(conn);
+    let keys = dialect.in_set("stock_items.sku", 4);
+    let set = match dialect {
+        Dialect::Sqlite => format!(
             "UPDATE stock_items SET reserved = json_extract(v.value, '$[0]'), quantity = json_extract(v.value, '$[1]'), updated_at = $3
-             FROM json_each($2) AS v WHERE stock_items.tenant_id = $1 AND stock_items.sku = v.key"
-        }
-        Dialect::Postgres => {
+             FROM json_each($2) AS v WHERE stock_items.tenant_id = $1 AND {keys} AND stock_items.sku = v.key"
+        ),
+        Dialect::Postgres => format!(
             "UPDATE stock_items SET reserved = (v.value->>0)::bigint, quantity = (v.value->>1)::bigint, updated_at = $3
-             FROM json_each($2::json) AS v WHERE stock_items.tenant_id = $1 AND stock_items.sku = v.key"
-        }
+             FROM json_each($2::json) AS v WHERE stock_items.tenant_id = $1 AND {keys} AND stock_items.sku = v.key"
+        ),
     };
+    let skus: Vec<&str> = moves.iter().map(|m| m.sku.as_str()).collect();
     sqlx::query(sqlx::AssertSqlSafe(set))
         .bind(tenant.as_str())
         .bind(serde_json::Value::Object(values).to_string())
         .bind(at)
+        .bind(key_set(&skus))
         .execute(&mut *conn)
         .await?;
     Ok(())
