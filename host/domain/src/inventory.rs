@@ -92,6 +92,8 @@ crate::named_enum! {
         OrderCanceled = "order_canceled",
         /// The units were shipped and deducted from stock on hand (+qty).
         ShipmentCreated = "shipment_created",
+        /// Units not yet shipped were refunded (a credit memo, +qty).
+        OrderRefunded = "order_refunded",
     }
 }
 
@@ -155,5 +157,6 @@ mod tests {
     fn names() {
         assert_eq!(Backorders::parse("allow_notify"), Ok(Backorders::AllowNotify));
         assert!(Backorders::parse("yes").is_err());
+        assert_eq!(ReservationReason::parse("order_refunded"), Ok(ReservationReason::OrderRefunded));
     }
 }

@@ -2,11 +2,17 @@
 //!
 //! `pending` (placed) → `processing` (the merchant works on it) → `shipped` (every unit shipped;
 //! partial shipments keep it `processing`) → `complete`. `canceled` is reachable until the first
-//! shipment; its compensations give back the stock and the credit.
+//! shipment; its compensations give back the stock and the credit. Refunds (credit memos,
+//! [`refund`]) are possible in every status but `canceled` and `closed`; the one that refunds
+//! every unit and all the shipping makes the order `closed`.
+
+mod refund;
 
 use rust_decimal::Decimal;
 
 use crate::currency::Currency;
+
+pub use self::refund::{MemoLine, Refund, RefundLine, RefundRefused, RefundRequest, Refundable, Settlement, refund};
 
 crate::named_enum! {
     /// Where an order stands.
@@ -21,6 +27,8 @@ crate::named_enum! {
         Complete = "complete",
         /// Canceled; stock and credit were given back.
         Canceled = "canceled",
+        /// Everything refunded (Magento's "Closed").
+        Closed = "closed",
     }
 }
 
@@ -35,6 +43,8 @@ crate::named_enum! {
         Complete = "complete",
         /// Cancel it.
         Cancel = "cancel",
+        /// Refund some or all of it (a credit memo).
+        Refund = "refund",
     }
 }
 
@@ -54,29 +64,86 @@ fn past(action: OrderAction) -> &'static str {
         OrderAction::Ship => "shipped",
         OrderAction::Complete => "completed",
         OrderAction::Cancel => "canceled",
+        OrderAction::Refund => "refunded",
+    }
+}
+
+/// The units of one order line: ordered, shipped and refunded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LineUnits {
+    /// Units ordered.
+    pub ordered: i64,
+    /// Units shipped.
+    pub shipped: i64,
+    /// Units refunded.
+    pub refunded: i64,
+}
+
+impl LineUnits {
+    /// Units neither shipped nor refunded: still reserved, still to ship. A refund takes
+    /// these first (Magento's rule), so the refunded units that never shipped are
+    /// `min(refunded, ordered − shipped)`, and what is left to ship follows from the three
+    /// counts alone.
+    pub fn to_ship(self) -> i64 {
+        (self.ordered - self.shipped - self.refunded).max(0)
+    }
+
+    /// Units that may still be refunded, shipped or not.
+    pub fn refundable(self) -> i64 {
+        self.ordered - self.refunded
+    }
+}
+
+/// Where an order's units stand, as the status machine needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Progress {
+    /// Some unit has shipped.
+    pub any_shipped: bool,
+    /// Nothing is left to ship: every unit shipped or refunded.
+    pub all_shipped: bool,
+    /// Every unit and all the shipping are refunded.
+    pub all_refunded: bool,
+}
+
+impl Progress {
+    /// The progress of an order with `lines`, whose shipping is wholly refunded or not.
+    pub fn of(lines: impl IntoIterator<Item = LineUnits>, shipping_refunded: bool) -> Progress {
+        let mut progress = Progress { any_shipped: false, all_shipped: true, all_refunded: shipping_refunded };
+        for line in lines {
+            progress.any_shipped |= line.shipped > 0;
+            progress.all_shipped &= line.to_ship() == 0;
+            progress.all_refunded &= line.refundable() == 0;
+        }
+        progress
     }
 }
 
 impl OrderStatus {
-    /// The status after `action`. `fully_shipped` says whether every unit has shipped once a
-    /// shipment is recorded; `any_shipped` whether anything has shipped at all (a shipped unit
-    /// cannot be canceled: it is refunded instead).
-    pub fn after(self, action: OrderAction, fully_shipped: bool, any_shipped: bool) -> Result<OrderStatus, TransitionRefused> {
+    /// The status after `action`, given the order's `progress` once the action is done. A
+    /// shipped unit cannot be canceled (it is refunded instead); a refund of everything closes
+    /// the order, and one that leaves nothing to ship after something shipped makes it
+    /// `shipped`.
+    pub fn after(self, action: OrderAction, progress: Progress) -> Result<OrderStatus, TransitionRefused> {
         use OrderAction as A;
         use OrderStatus as S;
         let refused = Err(TransitionRefused { status: self, action });
+        let shipped_all = progress.any_shipped && progress.all_shipped;
         match (self, action) {
             (S::Pending, A::Process) => Ok(S::Processing),
-            (S::Pending | S::Processing, A::Ship) => Ok(if fully_shipped { S::Shipped } else { S::Processing }),
+            (S::Pending | S::Processing, A::Ship) => Ok(if progress.all_shipped { S::Shipped } else { S::Processing }),
             (S::Shipped, A::Complete) => Ok(S::Complete),
-            (S::Pending | S::Processing, A::Cancel) if !any_shipped => Ok(S::Canceled),
+            (S::Pending | S::Processing, A::Cancel) if !progress.any_shipped => Ok(S::Canceled),
+            (S::Pending | S::Processing | S::Shipped | S::Complete, A::Refund) if progress.all_refunded => Ok(S::Closed),
+            (S::Pending | S::Processing, A::Refund) if shipped_all => Ok(S::Shipped),
+            (S::Pending | S::Processing | S::Shipped | S::Complete, A::Refund) => Ok(self),
             _ => refused,
         }
     }
 
-    /// Whether nothing more will happen to the order.
+    /// Whether the merchant's work on the order is over: nothing ships or is canceled any
+    /// more (a `complete` order may still be refunded, which closes it).
     pub fn is_final(self) -> bool {
-        matches!(self, OrderStatus::Complete | OrderStatus::Canceled)
+        matches!(self, OrderStatus::Complete | OrderStatus::Canceled | OrderStatus::Closed)
     }
 }
 
@@ -127,28 +194,65 @@ mod tests {
     fn transitions() {
         use OrderAction as A;
         use OrderStatus as S;
-        // (from, action, fully shipped, any shipped, result)
+        // Progress after the action: nothing shipped, partly shipped, all shipped, everything
+        // refunded, and a partial refund that leaves only shipped units.
+        let none = Progress { any_shipped: false, all_shipped: false, all_refunded: false };
+        let part = Progress { any_shipped: true, all_shipped: false, all_refunded: false };
+        let all = Progress { any_shipped: true, all_shipped: true, all_refunded: false };
+        let refunded = Progress { any_shipped: false, all_shipped: true, all_refunded: true };
         let table = [
-            (S::Pending, A::Process, false, false, Some(S::Processing)),
-            (S::Pending, A::Ship, true, true, Some(S::Shipped)),
-            (S::Pending, A::Ship, false, true, Some(S::Processing)),
-            (S::Processing, A::Ship, true, true, Some(S::Shipped)),
-            (S::Shipped, A::Complete, true, true, Some(S::Complete)),
-            (S::Pending, A::Cancel, false, false, Some(S::Canceled)),
-            (S::Processing, A::Cancel, false, false, Some(S::Canceled)),
-            (S::Processing, A::Cancel, false, true, None),
-            (S::Processing, A::Process, false, false, None),
-            (S::Pending, A::Complete, false, false, None),
-            (S::Shipped, A::Cancel, true, true, None),
-            (S::Shipped, A::Ship, true, true, None),
-            (S::Complete, A::Cancel, true, true, None),
-            (S::Canceled, A::Process, false, false, None),
-            (S::Canceled, A::Cancel, false, false, None),
+            (S::Pending, A::Process, none, Some(S::Processing)),
+            (S::Pending, A::Ship, all, Some(S::Shipped)),
+            (S::Pending, A::Ship, part, Some(S::Processing)),
+            (S::Processing, A::Ship, all, Some(S::Shipped)),
+            (S::Shipped, A::Complete, all, Some(S::Complete)),
+            (S::Pending, A::Cancel, none, Some(S::Canceled)),
+            (S::Processing, A::Cancel, none, Some(S::Canceled)),
+            (S::Processing, A::Cancel, part, None),
+            (S::Processing, A::Process, none, None),
+            (S::Pending, A::Complete, none, None),
+            (S::Shipped, A::Cancel, all, None),
+            (S::Shipped, A::Ship, all, None),
+            (S::Complete, A::Cancel, all, None),
+            (S::Canceled, A::Process, none, None),
+            (S::Canceled, A::Cancel, none, None),
+            (S::Pending, A::Refund, none, Some(S::Pending)),
+            (S::Pending, A::Refund, refunded, Some(S::Closed)),
+            (S::Processing, A::Refund, part, Some(S::Processing)),
+            (S::Processing, A::Refund, all, Some(S::Shipped)),
+            (S::Shipped, A::Refund, all, Some(S::Shipped)),
+            (S::Shipped, A::Refund, Progress { any_shipped: true, ..refunded }, Some(S::Closed)),
+            (S::Complete, A::Refund, all, Some(S::Complete)),
+            (S::Complete, A::Refund, refunded, Some(S::Closed)),
+            (S::Canceled, A::Refund, refunded, None),
+            (S::Closed, A::Refund, refunded, None),
+            (S::Closed, A::Cancel, none, None),
+            (S::Closed, A::Ship, all, None),
+            (S::Closed, A::Complete, all, None),
+            (S::Closed, A::Process, none, None),
         ];
-        for (from, action, full, any, to) in table {
-            assert_eq!(from.after(action, full, any).ok(), to, "{from} {action}");
+        for (from, action, progress, to) in table {
+            assert_eq!(from.after(action, progress).ok(), to, "{from} {action} {progress:?}");
         }
-        assert_eq!(S::Shipped.after(A::Cancel, true, true).unwrap_err().to_string(), "a shipped order cannot be canceled");
+        assert_eq!(S::Shipped.after(A::Cancel, all).unwrap_err().to_string(), "a shipped order cannot be canceled");
+        assert_eq!(S::Canceled.after(A::Refund, none).unwrap_err().to_string(), "a canceled order cannot be refunded");
+        let finals: Vec<S> = S::ALL.iter().copied().filter(|s| s.is_final()).collect();
+        assert_eq!(finals, [S::Complete, S::Canceled, S::Closed]);
+    }
+
+    #[test]
+    fn a_refund_takes_unshipped_units_first() {
+        // (ordered, shipped, refunded) → (to ship, refundable)
+        let table = [((10, 0, 0), (10, 10)), ((10, 0, 3), (7, 7)), ((10, 6, 3), (1, 7)), ((10, 6, 5), (0, 5)), ((10, 10, 4), (0, 6)), ((10, 5, 10), (0, 0))];
+        for ((ordered, shipped, refunded), expected) in table {
+            let units = LineUnits { ordered, shipped, refunded };
+            assert_eq!((units.to_ship(), units.refundable()), expected, "{units:?}");
+        }
+        let lines = [LineUnits { ordered: 2, shipped: 2, refunded: 0 }, LineUnits { ordered: 1, shipped: 0, refunded: 1 }];
+        assert_eq!(Progress::of(lines, false), Progress { any_shipped: true, all_shipped: true, all_refunded: false });
+        let lines = [LineUnits { ordered: 2, shipped: 1, refunded: 2 }];
+        assert_eq!(Progress::of(lines, false), Progress { any_shipped: true, all_shipped: true, all_refunded: false });
+        assert!(Progress::of(lines, true).all_refunded);
     }
 
     #[test]

@@ -65,7 +65,10 @@ pub use settings::Settings;
 pub use shared_catalogs::{Access, PUBLIC_CATALOG, SharedCatalog, SharedCatalogs};
 pub use stock::{Drift, OutOfStock, Reservation, Stock, StockRecord, StockRowOutcome, StockUpdate};
 pub use tax_rates::TaxRates;
-pub use orders::{Begun, Invoice, NewLine, NewOrder, Order, OrderAddress, OrderDetail, OrderFilter, OrderLine, Orders, PaymentOutcome, Placing, Refusal, ShipLine, Shipment, ShipmentInput, StatusChange};
+pub use orders::{
+    Begun, CreditMemo, CreditMemoLine, Invoice, NewLine, NewOrder, Order, OrderAddress, OrderDetail, OrderFilter, OrderLine, Orders, PaymentOutcome, Placing, RefundInput,
+    Refusal, ShipLine, Shipment, ShipmentInput, StatusChange,
+};
 pub use credit::{CompanyCredit, CreditAccount, CreditChange, CreditDrift, CreditEntry, CreditNote};
 pub use tenant_settings::TenantSettings;
 pub use tenants::{NewTenant, Tenant, TenantId, Tenants};

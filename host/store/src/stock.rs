@@ -171,44 +171,57 @@ pub(crate) async fn reserve(
     Ok(Ok(moves))
 }
 
-/// Gives back `lines` (SKU, units) of `order_id` with compensating reservations: a cancel
-/// (units back to salable) or a shipment (`deduct`: the units also leave stock on hand, so the
-/// salable quantity does not move). SKUs without a stock row are skipped.
+/// What an order gives back of one SKU: units whose reservation ends, and a change of stock on
+/// hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Compensation<'a> {
+    /// The product.
+    pub sku: &'a str,
+    /// Units whose reservation is compensated (+qty in the ledger).
+    pub release: i64,
+    /// Units added to stock on hand: negative when a shipment takes them out, positive when a
+    /// refund returns shipped units to stock.
+    pub on_hand: i64,
+}
+
+/// Writes `lines` of `order_id` with compensating reservations: a cancel or a refund of units
+/// not shipped (back to salable), a shipment (the units also leave stock on hand, so the
+/// salable quantity does not move) or a refund that returns shipped units to stock on hand.
+/// Refused (nothing written) when stock on hand does not hold units to take out. SKUs without
+/// a stock row are skipped.
 pub(crate) async fn compensate(
     conn: &mut AnyConnection,
     tenant: &TenantId,
-    lines: &[(&str, i64)],
+    lines: &[Compensation<'_>],
     order_id: &str,
     reason: ReservationReason,
 ) -> Result<std::result::Result<Vec<Moved>, OutOfStock>> {
-    let deduct = reason == ReservationReason::ShipmentCreated;
-    let skus: Vec<&str> = lines.iter().map(|(sku, _)| *sku).collect();
+    let skus: Vec<&str> = lines.iter().map(|l| l.sku).collect();
     let found = levels(conn, tenant, &skus, Plan::Locked).await?;
     let mut moves = Vec::with_capacity(found.len());
-    for (sku, quantity) in lines {
-        let Some((level, notify_qty)) = found.get(*sku) else { continue };
-        let mut after = StockLevel { reserved: level.reserved + quantity, ..*level };
-        if deduct {
-            if level.on_hand < *quantity {
-                // Units sold on backorder must arrive before they can leave.
-                return Ok(Err(OutOfStock { sku: (*sku).to_owned(), requested: *quantity, salable: level.on_hand }));
-            }
-            after.on_hand -= quantity;
+    for line in lines {
+        let Some((level, notify_qty)) = found.get(line.sku) else { continue };
+        if level.on_hand + line.on_hand < 0 {
+            // Units sold on backorder must arrive before they can leave.
+            return Ok(Err(OutOfStock { sku: line.sku.to_owned(), requested: -line.on_hand, salable: level.on_hand }));
         }
-        moves.push(Moved { sku: (*sku).to_owned(), before: *level, after, notify_qty: *notify_qty });
+        let after = StockLevel { reserved: level.reserved + line.release, on_hand: level.on_hand + line.on_hand, ..*level };
+        moves.push(Moved { sku: line.sku.to_owned(), before: *level, after, notify_qty: *notify_qty });
     }
     write_moves(conn, tenant, &moves, reason, Some(order_id)).await?;
     Ok(Ok(moves))
 }
 
 /// Appends the ledger entries of `moves` and writes the new sums (and stock on hand) in two
-/// statements, whatever the number of SKUs.
+/// statements, whatever the number of SKUs. A move of stock on hand alone (shipped units
+/// returned by a refund) has no ledger entry: reservations did not change.
 async fn write_moves(conn: &mut AnyConnection, tenant: &TenantId, moves: &[Moved], reason: ReservationReason, order_id: Option<&str>) -> Result<()> {
     if moves.is_empty() {
         return Ok(());
     }
     let at = now().millis();
-    for chunk in moves.chunks(100) {
+    let entries: Vec<&Moved> = moves.iter().filter(|m| m.after.reserved != m.before.reserved).collect();
+    for chunk in entries.chunks(100) {
         let sql = format!(
             "INSERT INTO stock_reservations (tenant_id, id, sku, quantity, reason, order_id, created_at) VALUES {}",
             values_rows(chunk.len(), 7)

@@ -3,14 +3,16 @@
 //! `HANSE_TEST_POSTGRES_URL` is set.
 
 use hanse_domain::company::{CompanyStatus, Email};
+use hanse_domain::credit::CreditOperation;
 use hanse_domain::currency::Currency;
-use hanse_domain::inventory::Backorders;
+use hanse_domain::inventory::{Backorders, ReservationReason};
+use hanse_domain::order::{OrderStatus, RefundRequest, Settlement};
 use hanse_domain::product::{ProductDraft, ProductInput, Sku, StockQuantity};
 use hanse_domain::tenant::TenantSlug;
 use hanse_store::testing::{execute, fresh_store};
 use hanse_store::{
-    Begun, CompanyProfile, CompanySettings, CreditChange, NewBuyer, NewCompany, NewLine, NewOrder, NewTenant, OrderAddress, PaymentOutcome, Refusal,
-    StockUpdate, Store, Tenant,
+    Begun, CompanyProfile, CompanySettings, CreditChange, NewBuyer, NewCompany, NewLine, NewOrder, NewTenant, Order, OrderAddress, PaymentOutcome, RefundInput,
+    Refusal, ShipmentInput, StockUpdate, Store, Tenant,
 };
 use serde_json::json;
 
@@ -89,6 +91,51 @@ impl Setup {
             request_hash: None,
             lines,
         }
+    }
+
+    /// Places `order` from a cart holding its lines, paid with `payment`.
+    async fn place(&self, order: NewOrder, payment: PaymentOutcome) -> Order {
+        let lines: Vec<(&str, i64)> = order.lines.iter().map(|l| (l.sku.as_str(), l.quantity)).collect();
+        self.fill_cart(&lines).await;
+        let Begun::Placing(mut placing) = self.store.orders(&self.tenant.id).begin(order).await.unwrap() else { panic!("new order") };
+        placing.hold().await.unwrap().unwrap();
+        placing.finish(payment).await.unwrap()
+    }
+
+    /// 2 × A (20.00) and 1 × B (10.00), 5.00 shipping and 2.50 tax: 37.50 on account.
+    async fn place_on_account(&self) -> Order {
+        let order = NewOrder { shipping: 50_000, tax: 25_000, grand_total: 375_000, ..self.order(vec![line("A", 2, 200_000), line("B", 1, 100_000)]) };
+        self.place(order, PaymentOutcome::OnAccount("x".into())).await
+    }
+
+    /// (on hand, reserved) of a SKU.
+    async fn stock_of(&self, sku: &str) -> (i64, i64) {
+        let stock = self.store.stock(&self.tenant.id).get(&Sku::parse(sku).unwrap()).await.unwrap();
+        stock.level.map(|l| (l.on_hand, l.reserved)).unwrap()
+    }
+
+    async fn balance(&self) -> i64 {
+        self.store.credit(&self.tenant.id, &self.company).get().await.unwrap().unwrap().line.balance
+    }
+
+    async fn operations(&self) -> Vec<CreditOperation> {
+        self.store.credit(&self.tenant.id, &self.company).history(50, None).await.unwrap().into_iter().map(|e| e.operation).collect()
+    }
+
+    async fn order_total(&self) -> (i64, i64) {
+        let company = self.store.companies(&self.tenant.id).get(&self.company).await.unwrap().unwrap();
+        (company.order_count, company.order_total)
+    }
+
+    async fn topics(&self) -> Vec<String> {
+        let mut topics: Vec<String> = self.store.outbox(&self.tenant.id, 100).await.unwrap().into_iter().map(|m| m.topic).collect();
+        topics.reverse();
+        topics
+    }
+
+    async fn books_balance(&self) {
+        assert_eq!(self.store.inventory_drift().await.unwrap(), vec![]);
+        assert_eq!(self.store.credit_drift().await.unwrap(), vec![]);
     }
 
     async fn nothing_left(&self) {
@@ -190,4 +237,153 @@ async fn subscribers_hear_once_when_a_product_is_back_in_stock() {
     let sent: Vec<(String, String)> =
         s.store.outbox(&s.tenant.id, 50).await.unwrap().into_iter().filter(|m| m.topic == "stock.back_in_stock").map(|m| (m.recipient, m.payload["sku"].to_string())).collect();
     assert_eq!(sent, [("ann@bolt.example".to_owned(), "\"A\"".to_owned())]);
+}
+
+fn refund_of(lines: &[(&str, i64)]) -> RefundInput {
+    let request = RefundRequest { lines: Some(lines.iter().map(|(s, q)| ((*s).to_owned(), *q)).collect()), ..RefundRequest::default() };
+    RefundInput { request, ..RefundInput::default() }
+}
+
+#[tokio::test]
+async fn a_partial_then_a_full_refund_gives_everything_back_and_closes_the_order() {
+    let s = setup().await;
+    let order = s.place_on_account().await;
+    let orders = s.store.orders(&s.tenant.id);
+    assert_eq!((s.balance().await, s.order_total().await), (-375_000, (1, 375_000)));
+
+    // One A, not shipped: 10.00 and its share of the tax, 2.50 × 10/30 = 0.83.
+    let (after, memo) = orders.refund(&order.id, &refund_of(&[("A", 1)]), "merchant").await.unwrap();
+    assert_eq!((memo.subtotal, memo.tax, memo.shipping, memo.total), (100_000, 8_300, 0, 108_300));
+    assert_eq!((memo.settlement, memo.lines[0].unshipped, memo.lines[0].restocked), (Settlement::Credit, 1, 0));
+    assert_eq!((after.status, after.refunded, after.lines[0].qty_refunded), (OrderStatus::Pending, 108_300, 1));
+    assert_eq!(s.stock_of("A").await, (5, -1), "the unshipped unit's reservation is given back");
+    assert_eq!(s.balance().await, -375_000 + 108_300);
+    assert_eq!(s.order_total().await, (1, 375_000 - 108_300));
+
+    // The rest ships (the refunded unit does not), then comes back to stock.
+    let (shipped, _) = orders.ship(&order.id, &ShipmentInput { carrier: "UPS".into(), ..ShipmentInput::default() }, "merchant").await.unwrap();
+    assert_eq!((shipped.status, shipped.lines[0].qty_shipped), (OrderStatus::Shipped, 1));
+    assert_eq!((s.stock_of("A").await, s.stock_of("B").await), ((4, 0), (4, 0)));
+    let rest = RefundInput { return_to_stock: true, comment: "returned".into(), ..RefundInput::default() };
+    let (closed, memo) = orders.refund(&order.id, &rest, "merchant").await.unwrap();
+    assert_eq!((memo.subtotal, memo.tax, memo.shipping, memo.total), (200_000, 25_000 - 8_300, 50_000, 266_700));
+    assert_eq!(memo.lines.iter().map(|l| (l.sku.as_str(), l.quantity, l.unshipped, l.restocked)).collect::<Vec<_>>(), [("A", 1, 0, 1), ("B", 1, 0, 1)]);
+    assert_eq!((closed.status, closed.refunded, closed.shipping_refunded), (OrderStatus::Closed, 375_000, 50_000));
+    assert_eq!((s.stock_of("A").await, s.stock_of("B").await), ((5, 0), (5, 0)));
+    assert_eq!((s.balance().await, s.order_total().await), (0, (1, 0)));
+    let refused = orders.refund(&order.id, &RefundInput::default(), "merchant").await.unwrap_err();
+    assert!(matches!(refused, hanse_store::StoreError::Refused("order_not_refundable", _)), "{refused:?}");
+
+    // What is stored says the same.
+    let detail = orders.detail(&order.id).await.unwrap();
+    assert_eq!(detail.order, closed);
+    let statuses: Vec<(OrderStatus, &str)> = detail.history.iter().map(|h| (h.status, h.comment.as_str())).collect();
+    assert_eq!(statuses.last().map(|(s, c)| (*s, c.ends_with(": returned"))), Some((OrderStatus::Closed, true)), "{statuses:?}");
+    assert_eq!(statuses.len(), 4, "placed, refunded, shipped, closed: {statuses:?}");
+    let memos = orders.credit_memos(&order.id).await.unwrap();
+    assert_eq!(memos.iter().map(|m| m.total).collect::<Vec<_>>(), [108_300, 266_700]);
+    assert_eq!(memos[1], memo);
+    let reasons: Vec<(ReservationReason, i64)> =
+        s.store.stock(&s.tenant.id).reservations(&Sku::parse("A").unwrap(), 10).await.unwrap().into_iter().map(|r| (r.reason, r.quantity)).collect();
+    assert_eq!(reasons, [(ReservationReason::ShipmentCreated, 1), (ReservationReason::OrderRefunded, 1), (ReservationReason::OrderPlaced, -2)]);
+    use CreditOperation as Op;
+    assert_eq!(s.operations().await, [Op::Refunded, Op::Refunded, Op::Purchased, Op::Allocated]);
+    let topics = s.topics().await;
+    let from_refunds: Vec<&str> = topics.iter().skip_while(|t| *t != "shipment.created").skip(1).map(String::as_str).collect();
+    assert_eq!(from_refunds, ["credit.changed", "order.closed", "order.refunded"]);
+    assert_eq!(topics.iter().filter(|t| *t == "order.refunded").count(), 2);
+    s.books_balance().await;
+}
+
+#[tokio::test]
+async fn shipped_units_return_to_stock_only_when_asked() {
+    let s = setup().await;
+    let order = s.place_on_account().await;
+    let orders = s.store.orders(&s.tenant.id);
+    orders.ship(&order.id, &ShipmentInput { carrier: "UPS".into(), ..ShipmentInput::default() }, "merchant").await.unwrap();
+    assert_eq!(s.stock_of("A").await, (3, 0));
+    // Damaged in transit: refunded, not back on the shelf.
+    let (after, memo) = orders.refund(&order.id, &refund_of(&[("A", 1)]), "merchant").await.unwrap();
+    assert_eq!((memo.lines[0].unshipped, memo.lines[0].restocked, memo.return_to_stock), (0, 0, false));
+    assert_eq!((after.status, s.stock_of("A").await), (OrderStatus::Shipped, (3, 0)));
+    let back = RefundInput { return_to_stock: true, ..refund_of(&[("A", 1)]) };
+    let (_, memo) = orders.refund(&order.id, &back, "merchant").await.unwrap();
+    assert_eq!((memo.lines[0].restocked, s.stock_of("A").await), (1, (4, 0)));
+    // Neither writes a reservation: nothing was reserved any more.
+    let reservations = s.store.stock(&s.tenant.id).reservations(&Sku::parse("A").unwrap(), 10).await.unwrap();
+    assert_eq!(reservations.len(), 2, "placed and shipped only: {reservations:?}");
+    s.books_balance().await;
+}
+
+#[tokio::test]
+async fn an_over_refund_is_refused_with_nothing_written() {
+    let s = setup().await;
+    let order = s.place_on_account().await;
+    let orders = s.store.orders(&s.tenant.id);
+    let topics = s.topics().await;
+    let too_much = [
+        (refund_of(&[("A", 3)]), "refund_exceeds_order"),
+        (refund_of(&[("C", 1)]), "unknown_sku"),
+        (RefundInput { request: RefundRequest { shipping: Some(50_001), ..RefundRequest::default() }, ..RefundInput::default() }, "refund_exceeds_order"),
+        (RefundInput { request: RefundRequest { adjustment: 1, ..RefundRequest::default() }, ..RefundInput::default() }, "refund_exceeds_order"),
+        (RefundInput { request: RefundRequest { adjustment: -108_301, ..refund_of(&[("A", 1)]).request }, ..RefundInput::default() }, "refund_invalid"),
+        (refund_of(&[]), "refund_invalid"),
+    ];
+    for (input, code) in too_much {
+        match orders.refund(&order.id, &input, "merchant").await {
+            Err(hanse_store::StoreError::Refused(refused, _)) => assert_eq!(refused, code, "{input:?}"),
+            other => panic!("{input:?}: {other:?}"),
+        }
+    }
+    assert_eq!(orders.get(&order.id).await.unwrap(), order);
+    assert_eq!(orders.credit_memos(&order.id).await.unwrap(), vec![]);
+    assert_eq!((s.stock_of("A").await, s.balance().await), ((5, -2), -375_000));
+    assert_eq!(s.operations().await.len(), 2);
+    assert_eq!(s.topics().await, topics);
+    assert!(matches!(orders.credit_memos("ord_nope").await, Err(hanse_store::StoreError::NotFound("order"))));
+    s.books_balance().await;
+}
+
+#[tokio::test]
+async fn canceling_after_a_refund_gives_back_only_the_rest() {
+    let s = setup().await;
+    let order = s.place_on_account().await;
+    let orders = s.store.orders(&s.tenant.id);
+    orders.refund(&order.id, &refund_of(&[("A", 1)]), "merchant").await.unwrap();
+    let canceled = orders.cancel(&order.id, "merchant", "").await.unwrap();
+    assert_eq!(canceled.status, OrderStatus::Canceled);
+    assert_eq!((s.stock_of("A").await, s.stock_of("B").await), ((5, 0), (5, 0)));
+    assert_eq!((s.balance().await, s.order_total().await), (0, (0, 0)));
+    use CreditOperation as Op;
+    assert_eq!(s.operations().await, [Op::Reverted, Op::Refunded, Op::Purchased, Op::Allocated]);
+    let refused = orders.refund(&order.id, &RefundInput::default(), "merchant").await.unwrap_err();
+    assert!(matches!(refused, hanse_store::StoreError::Refused("order_not_refundable", _)), "{refused:?}");
+    s.books_balance().await;
+}
+
+#[tokio::test]
+async fn a_refund_on_terms_comes_off_the_open_invoice_or_is_settled_outside() {
+    let s = setup().await;
+    let on_terms = || PaymentOutcome::OnTerms { reference: "net30".into(), due_days: 30 };
+    let new = || NewOrder { on_account: false, ..s.order(vec![line("A", 1, 100_000), line("B", 1, 100_000)]) };
+    let order = s.place(new(), on_terms()).await;
+    let orders = s.store.orders(&s.tenant.id);
+    let (_, memo) = orders.refund(&order.id, &refund_of(&[("A", 1)]), "merchant").await.unwrap();
+    let invoice = orders.detail(&order.id).await.unwrap().invoice.unwrap();
+    assert_eq!((memo.settlement, memo.invoice_id.as_deref()), (Settlement::Invoice, Some(invoice.id.as_str())));
+    assert_eq!((invoice.amount, invoice.status.as_str()), (100_000, "open"));
+    let (closed, _) = orders.refund(&order.id, &RefundInput::default(), "merchant").await.unwrap();
+    let invoice = orders.detail(&order.id).await.unwrap().invoice.unwrap();
+    assert_eq!((closed.status, invoice.amount, invoice.status.as_str()), (OrderStatus::Closed, 0, "canceled"));
+    assert_eq!(s.operations().await, [CreditOperation::Allocated], "the credit line is not involved");
+
+    // A paid invoice stays paid: the refund is settled outside Hanse.
+    let paid = s.place(new(), on_terms()).await;
+    let invoice = orders.detail(&paid.id).await.unwrap().invoice.unwrap();
+    orders.pay_invoice(&invoice.id, "merchant").await.unwrap();
+    let (_, memo) = orders.refund(&paid.id, &refund_of(&[("B", 1)]), "merchant").await.unwrap();
+    assert_eq!((memo.settlement, memo.invoice_id), (Settlement::Offline, None));
+    let invoice = orders.detail(&paid.id).await.unwrap().invoice.unwrap();
+    assert_eq!((invoice.amount, invoice.status.as_str()), (200_000, "paid"));
+    s.books_balance().await;
 }

@@ -4,7 +4,7 @@
 
 use hanse_domain::credit::{CreditOperation, format_amount};
 use hanse_domain::inventory::ReservationReason;
-use hanse_domain::order::{OrderAction, OrderStatus, PaymentStatus};
+use hanse_domain::order::{OrderAction, OrderStatus, PaymentStatus, Settlement};
 use hanse_domain::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -18,7 +18,7 @@ use crate::ids::{new_id, now};
 use crate::outbox;
 use crate::rows::{Plan, fetch};
 use crate::sql::Bind;
-use crate::stock;
+use crate::stock::{self, Compensation};
 use crate::tenants::TenantId;
 use crate::{Result, StoreError};
 
@@ -94,16 +94,55 @@ pub(crate) async fn invoices(conn: &mut AnyConnection, tenant: &TenantId, condit
         .collect())
 }
 
+/// Gives `amount` of `order`'s payment back where it came from, in the caller's transaction:
+/// to the company's credit (payment on account, history `operation`), or off the order's open
+/// invoice (net terms: reduced by `amount`, canceled at zero); a paid invoice or a payment a
+/// plugin took is settled outside Hanse. The company's order-history counters lose `amount`
+/// and `orders` orders. Answers where the money went, and the invoice it came off.
+pub(super) async fn give_back(
+    conn: &mut AnyConnection,
+    tenant: &TenantId,
+    order: &Order,
+    amount: i64,
+    orders: i64,
+    operation: CreditOperation,
+    note: CreditNote<'_>,
+) -> Result<(Settlement, Option<String>)> {
+    let mut invoice = None;
+    match order.payment_status {
+        PaymentStatus::OnAccount => {
+            credit::give_back(conn, tenant, &order.company_id, amount, operation, note).await?;
+        }
+        PaymentStatus::OnTerms => {
+            // Conditional on `open`, so an invoice paid meanwhile is left alone (the refund is
+            // then settled outside).
+            invoice = sqlx::query_scalar(
+                "UPDATE invoices SET amount = CASE WHEN amount > $3 THEN amount - $3 ELSE 0 END,
+                     status = CASE WHEN amount > $3 THEN status ELSE 'canceled' END
+                 WHERE tenant_id = $1 AND order_id = $2 AND status = 'open' RETURNING id",
+            )
+            .bind(tenant.as_str())
+            .bind(order.id.as_str())
+            .bind(amount)
+            .fetch_optional(&mut *conn)
+            .await?;
+        }
+        PaymentStatus::Authorized | PaymentStatus::Pending => {}
+    }
+    companies::count_order(conn, tenant, &order.company_id, -orders, -amount).await?;
+    Ok((Settlement::of(order.payment_status, invoice.is_some()), invoice))
+}
+
 impl Orders<'_> {
     /// Reads an order under its lock, in a new write transaction.
-    async fn locked(&self, id: &str) -> Result<(WriteTx, Order)> {
+    pub(super) async fn locked(&self, id: &str) -> Result<(WriteTx, Order)> {
         let mut tx = self.store.begin_write().await?;
         let order = load(&mut tx, self.tenant, &[id], Plan::Locked).await?.pop().ok_or(StoreError::NotFound("order"))?;
         Ok((tx, order))
     }
 
     /// Writes the new status, its history entry and an `order.<action>` event.
-    async fn moved(&self, conn: &mut AnyConnection, order: &Order, status: OrderStatus, actor: &str, comment: &str, at: i64) -> Result<()> {
+    pub(super) async fn moved(&self, conn: &mut AnyConnection, order: &Order, status: OrderStatus, actor: &str, comment: &str, at: i64) -> Result<()> {
         sqlx::query("UPDATE orders SET status = $3, updated_at = $4 WHERE tenant_id = $1 AND id = $2")
             .bind(self.tenant.as_str())
             .bind(order.id.as_str())
@@ -129,36 +168,28 @@ impl Orders<'_> {
 
     async fn simple(&self, id: &str, action: OrderAction, actor: &str, comment: &str) -> Result<Order> {
         let (mut tx, order) = self.locked(id).await?;
-        let shipped = order.lines.iter().any(|l| l.qty_shipped > 0);
-        let full = order.lines.iter().all(|l| l.qty_shipped >= l.quantity);
-        let status = order.status.after(action, full, shipped).map_err(|e| StoreError::Refused("order_transition_refused", e.to_string()))?;
+        let status = order.status.after(action, order.progress()).map_err(|e| StoreError::Refused("order_transition_refused", e.to_string()))?;
         let at = now().millis();
         self.moved(&mut tx, &order, status, actor, comment, at).await?;
         tx.commit().await?;
         Ok(Order { status, updated_at: Timestamp::from_millis(at), ..order })
     }
 
-    /// Cancels an order nothing of which has shipped: its reservations are compensated, credit
-    /// paid on account is reverted, and an open invoice is canceled, all in one transaction.
+    /// Cancels an order nothing of which has shipped: the reservations of the units not
+    /// refunded yet are compensated, and what credit memos have not given back yet is reverted
+    /// to the credit paid on account or taken off the open invoice (which is then canceled),
+    /// all in one transaction.
     pub async fn cancel(&self, id: &str, actor: &str, comment: &str) -> Result<Order> {
         let (mut tx, order) = self.locked(id).await?;
-        let shipped = order.lines.iter().any(|l| l.qty_shipped > 0);
-        let status = order.status.after(OrderAction::Cancel, false, shipped).map_err(|e| StoreError::Refused("order_not_cancelable", e.to_string()))?;
-        let mut lines: Vec<(&str, i64)> = order.lines.iter().map(|l| (l.sku.as_str(), l.quantity - l.qty_shipped)).filter(|(_, q)| *q > 0).collect();
-        lines.sort_unstable();
+        let status = order.status.after(OrderAction::Cancel, order.progress()).map_err(|e| StoreError::Refused("order_not_cancelable", e.to_string()))?;
+        let mut lines: Vec<Compensation<'_>> =
+            order.lines.iter().map(|l| Compensation { sku: &l.sku, release: l.units().to_ship(), on_hand: 0 }).filter(|c| c.release > 0).collect();
+        lines.sort_unstable_by_key(|c| c.sku);
         let moves = stock::compensate(&mut tx, self.tenant, &lines, &order.id, ReservationReason::OrderCanceled)
             .await?
             .map_err(|e| StoreError::Corrupt(format!("canceling {} could not give back {}", order.id, e.sku)))?;
-        if order.payment_status == PaymentStatus::OnAccount {
-            let note = CreditNote { actor, order_id: Some(&order.id), reference: &order.po_number, comment };
-            credit::give_back(&mut tx, self.tenant, &order.company_id, order.grand_total, CreditOperation::Reverted, note).await?;
-        }
-        sqlx::query("UPDATE invoices SET status = 'canceled' WHERE tenant_id = $1 AND order_id = $2 AND status = 'open'")
-            .bind(self.tenant.as_str())
-            .bind(order.id.as_str())
-            .execute(&mut *tx)
-            .await?;
-        companies::count_order(&mut tx, self.tenant, &order.company_id, -1, -order.grand_total).await?;
+        let note = CreditNote { actor, order_id: Some(&order.id), reference: &order.po_number, comment };
+        give_back(&mut tx, self.tenant, &order, order.grand_total - order.refunded, 1, CreditOperation::Reverted, note).await?;
         let at = now().millis();
         self.moved(&mut tx, &order, status, actor, comment, at).await?;
         stock::announce(&mut tx, self.tenant, &moves).await?;
@@ -167,10 +198,10 @@ impl Orders<'_> {
     }
 
     /// Records a shipment: its units leave stock on hand and their reservations are
-    /// compensated; the order becomes `shipped` when every unit has shipped, else
-    /// `processing`. Refused when a line ships more than is left of it
-    /// (`shipment_quantity_invalid`) or stock on hand does not hold the units
-    /// (`insufficient_stock`).
+    /// compensated; the order becomes `shipped` when every unit has shipped or been refunded,
+    /// else `processing`. Refused when a line ships more than is left of it (units neither
+    /// shipped nor refunded) or names a SKU twice (`shipment_quantity_invalid`), or stock on
+    /// hand does not hold the units (`insufficient_stock`).
     pub async fn ship(&self, id: &str, input: &ShipmentInput, actor: &str) -> Result<(Order, String)> {
         let (mut tx, mut order) = self.locked(id).await?;
         let wanted: Vec<ShipLine> = match &input.lines {
@@ -178,29 +209,34 @@ impl Orders<'_> {
             None => order
                 .lines
                 .iter()
-                .filter(|l| l.quantity > l.qty_shipped)
-                .map(|l| ShipLine { sku: l.sku.clone(), quantity: l.quantity - l.qty_shipped })
+                .filter(|l| l.units().to_ship() > 0)
+                .map(|l| ShipLine { sku: l.sku.clone(), quantity: l.units().to_ship() })
                 .collect(),
         };
         if wanted.is_empty() {
             return Err(StoreError::Refused("shipment_quantity_invalid", "nothing is left to ship".into()));
         }
+        let mut seen = std::collections::HashSet::new();
         for ship in &wanted {
+            // Each SKU once: the stock of a SKU is moved once per transaction.
+            if !seen.insert(ship.sku.as_str()) {
+                return Err(StoreError::Refused("shipment_quantity_invalid", format!("{} is named twice", ship.sku)));
+            }
             let Some(line) = order.lines.iter_mut().find(|l| l.sku == ship.sku) else {
                 return Err(StoreError::Refused("shipment_quantity_invalid", format!("the order has no line {}", ship.sku)));
             };
-            if ship.quantity < 1 || ship.quantity > line.quantity - line.qty_shipped {
+            let left = line.units().to_ship();
+            if ship.quantity < 1 || ship.quantity > left {
                 return Err(StoreError::Refused(
                     "shipment_quantity_invalid",
-                    format!("{} units of {} cannot ship: {} of {} are left", ship.quantity, ship.sku, line.quantity - line.qty_shipped, line.quantity),
+                    format!("{} units of {} cannot ship: {} of {} are left", ship.quantity, ship.sku, left, line.quantity),
                 ));
             }
             line.qty_shipped += ship.quantity;
         }
-        let full = order.lines.iter().all(|l| l.qty_shipped >= l.quantity);
-        let status = order.status.after(OrderAction::Ship, full, true).map_err(|e| StoreError::Refused("order_transition_refused", e.to_string()))?;
-        let mut lines: Vec<(&str, i64)> = wanted.iter().map(|l| (l.sku.as_str(), l.quantity)).collect();
-        lines.sort_unstable();
+        let status = order.status.after(OrderAction::Ship, order.progress()).map_err(|e| StoreError::Refused("order_transition_refused", e.to_string()))?;
+        let mut lines: Vec<Compensation<'_>> = wanted.iter().map(|l| Compensation { sku: &l.sku, release: l.quantity, on_hand: -l.quantity }).collect();
+        lines.sort_unstable_by_key(|c| c.sku);
         let moves = stock::compensate(&mut tx, self.tenant, &lines, &order.id, ReservationReason::ShipmentCreated).await?;
         if let Err(short) = moves {
             return Err(StoreError::Refused(

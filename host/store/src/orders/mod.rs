@@ -1,18 +1,20 @@
 //! Orders: placing one in a single transaction with its stock reservations and credit
-//! ([`place`]), moving it through its statuses with compensations ([`manage`]), and reading
-//! them back.
+//! ([`place`]), moving it through its statuses with compensations ([`manage`]), refunding it
+//! with credit memos ([`refund`]), and reading them back.
 
 mod manage;
 mod place;
+mod refund;
 
 use hanse_domain::currency::Currency;
-use hanse_domain::order::{OrderStatus, PaymentStatus};
+use hanse_domain::order::{LineUnits, OrderStatus, PaymentStatus, Progress};
 use hanse_domain::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
 pub use self::manage::{ShipLine, ShipmentInput};
 pub use self::place::{Begun, NewLine, NewOrder, PaymentOutcome, Placing, Refusal};
+pub use self::refund::{CreditMemo, CreditMemoLine, RefundInput};
 use crate::rows::{Dialect, Plan, fetch, fetch_planned, key_set};
 use crate::sql::Bind;
 use crate::tenants::TenantId;
@@ -58,6 +60,15 @@ pub struct OrderLine {
     pub explanation: serde_json::Value,
     /// Units shipped so far.
     pub qty_shipped: i64,
+    /// Units refunded so far.
+    pub qty_refunded: i64,
+}
+
+impl OrderLine {
+    /// Its units ordered, shipped and refunded.
+    pub fn units(&self) -> LineUnits {
+        LineUnits { ordered: self.quantity, shipped: self.qty_shipped, refunded: self.qty_refunded }
+    }
 }
 
 /// A status change.
@@ -132,6 +143,10 @@ pub struct Order {
     pub tax: i64,
     /// What the company pays, 1/10,000 units.
     pub grand_total: i64,
+    /// What credit memos gave back, 1/10,000 units.
+    pub refunded: i64,
+    /// The part of the shipping they gave back, 1/10,000 units.
+    pub shipping_refunded: i64,
     /// Shipping method code.
     pub shipping_method: String,
     /// Its label.
@@ -156,6 +171,13 @@ pub struct Order {
     pub updated_at: Timestamp,
     /// The lines, in cart order.
     pub lines: Vec<OrderLine>,
+}
+
+impl Order {
+    /// Where its units stand, as the status machine needs it.
+    pub fn progress(&self) -> Progress {
+        Progress::of(self.lines.iter().map(OrderLine::units), self.shipping_refunded >= self.shipping)
+    }
 }
 
 /// An order with its history, shipments and invoice.
@@ -187,7 +209,7 @@ pub struct OrderFilter {
 }
 
 pub(crate) const ORDER_COLUMNS: &str = "id, company_id, buyer_id, status, currency, subtotal, shipping, tax, grand_total,
-    shipping_method, shipping_label, shipping_address, payment_method, payment_label, payment_status, payment_reference,
+    refunded, shipping_refunded, shipping_method, shipping_label, shipping_address, payment_method, payment_label, payment_status, payment_reference,
     po_number, plugins, created_at, updated_at";
 
 #[derive(Deserialize)]
@@ -201,6 +223,8 @@ pub(crate) struct OrderRow {
     shipping: i64,
     tax: i64,
     grand_total: i64,
+    refunded: i64,
+    shipping_refunded: i64,
     shipping_method: String,
     shipping_label: String,
     shipping_address: String,
@@ -233,6 +257,8 @@ impl OrderRow {
             shipping: self.shipping,
             tax: self.tax,
             grand_total: self.grand_total,
+            refunded: self.refunded,
+            shipping_refunded: self.shipping_refunded,
             shipping_method: self.shipping_method,
             shipping_label: self.shipping_label,
             payment_method: self.payment_method,
@@ -246,7 +272,7 @@ impl OrderRow {
     }
 }
 
-const LINE_COLUMNS: &str = "order_id, sku, name, quantity, list_price, unit_price, line_total, backordered, explanation, qty_shipped";
+const LINE_COLUMNS: &str = "order_id, sku, name, quantity, list_price, unit_price, line_total, backordered, explanation, qty_shipped, qty_refunded";
 
 #[derive(Deserialize)]
 struct LineRow {
@@ -260,6 +286,7 @@ struct LineRow {
     backordered: i64,
     explanation: String,
     qty_shipped: i64,
+    qty_refunded: i64,
 }
 
 /// Reads orders by id with their lines, in the order of `ids`; missing ones are skipped.
@@ -286,6 +313,7 @@ pub(crate) async fn load(conn: &mut AnyConnection, tenant: &TenantId, ids: &[&st
             backordered: l.backordered == 1,
             explanation: serde_json::from_str(&l.explanation).map_err(|e| StoreError::corrupt("order line explanation", e))?,
             qty_shipped: l.qty_shipped,
+            qty_refunded: l.qty_refunded,
         });
     }
     let mut orders: std::collections::HashMap<String, Order> = std::collections::HashMap::new();

@@ -257,6 +257,7 @@ impl Placing {
                 backordered: backordered.contains(l.sku.as_str()),
                 explanation: l.explanation.clone(),
                 qty_shipped: 0,
+                qty_refunded: 0,
             })
             .collect();
         let tx = &mut self.tx;
@@ -341,6 +342,8 @@ impl Placing {
             shipping: order.shipping,
             tax: order.tax,
             grand_total: order.grand_total,
+            refunded: 0,
+            shipping_refunded: 0,
             shipping_method: order.shipping_method.0,
             shipping_label: order.shipping_method.1,
             shipping_address: order.shipping_address,
