@@ -15,7 +15,7 @@ fn address() -> Value {
     serde_json::from_str(ADDRESS).expect("address")
 }
 
-fn checkout_body(shipping: &str, payment: &str) -> Value {
+pub(crate) fn checkout_body(shipping: &str, payment: &str) -> Value {
     json!({"shipping_method": shipping, "payment_method": payment, "shipping_address": address()})
 }
 
@@ -25,35 +25,35 @@ async fn free_shipping(shop: &Shop) {
     assert_eq!(status, 201, "{body}");
 }
 
-async fn set_stock(shop: &Shop, sku: &str, body: Value) -> Value {
+pub(crate) async fn set_stock(shop: &Shop, sku: &str, body: Value) -> Value {
     let (status, stock) = send(shop.admin(Method::PUT, &format!("/admin/v1/inventory/{sku}")).json(&body)).await;
     assert_eq!(status, 200, "{stock}");
     stock
 }
 
-async fn salable(shop: &Shop, sku: &str) -> Value {
+pub(crate) async fn salable(shop: &Shop, sku: &str) -> Value {
     let (status, stock) = send(shop.admin(Method::GET, &format!("/admin/v1/inventory/{sku}"))).await;
     assert_eq!(status, 200, "{stock}");
     stock["salable_quantity"].clone()
 }
 
-async fn set_credit(shop: &Shop, company: &str, body: Value) {
+pub(crate) async fn set_credit(shop: &Shop, company: &str, body: Value) {
     let (status, credit) = send(shop.admin(Method::PUT, &format!("/admin/v1/companies/{company}/credit")).json(&body)).await;
     assert_eq!(status, 200, "{credit}");
 }
 
-async fn available(shop: &Shop, company: &str) -> Value {
+pub(crate) async fn available(shop: &Shop, company: &str) -> Value {
     let (status, credit) = send(shop.admin(Method::GET, &format!("/admin/v1/companies/{company}/credit"))).await;
     assert_eq!(status, 200, "{credit}");
     credit["available"].clone()
 }
 
-async fn put_in_cart(shop: &Shop, token: &str, sku: &str, quantity: i64) {
+pub(crate) async fn put_in_cart(shop: &Shop, token: &str, sku: &str, quantity: i64) {
     let (status, cart) = send(shop.buyer(token, Method::POST, "/store/v1/cart/items").json(&json!({"sku": sku, "quantity": quantity}))).await;
     assert_eq!(status, 200, "{cart}");
 }
 
-async fn checkout(shop: &Shop, token: &str, key: Option<&str>, body: &Value) -> (u16, Value) {
+pub(crate) async fn checkout(shop: &Shop, token: &str, key: Option<&str>, body: &Value) -> (u16, Value) {
     let mut request = shop.buyer(token, Method::POST, "/store/v1/checkout").json(body);
     if let Some(key) = key {
         request = request.header("Idempotency-Key", key);
@@ -62,7 +62,7 @@ async fn checkout(shop: &Shop, token: &str, key: Option<&str>, body: &Value) -> 
 }
 
 /// The balance of every credit history entry adds up, and the last one is the line.
-async fn credit_ledger_balances(shop: &Shop, company: &str) {
+pub(crate) async fn credit_ledger_balances(shop: &Shop, company: &str) {
     let (_, history) = send(shop.admin(Method::GET, &format!("/admin/v1/companies/{company}/credit/history?limit=200"))).await;
     let entries = history["entries"].as_array().expect("entries");
     let sum: f64 = entries.iter().map(|e| e["amount"].as_str().and_then(|a| a.parse::<f64>().ok()).expect("amount")).sum();

@@ -14,6 +14,7 @@ mod operator;
 mod outside;
 mod pricing;
 mod quick_order;
+mod refunds;
 mod requisition_lists;
 mod platform;
 mod plugin_cli;

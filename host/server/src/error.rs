@@ -138,9 +138,9 @@ impl From<StoreError> for ApiError {
         match error {
             StoreError::NotFound(resource) => ApiError::not_found(resource),
             StoreError::Conflict(message) => ApiError::new(StatusCode::CONFLICT, "already_exists", message),
-            // Naming something that does not exist is bad input; other refusals conflict with
-            // the current state.
-            StoreError::Refused(code @ ("unknown_sku" | "unknown_target" | "unknown_company"), message) => {
+            // Naming something that does not exist, or asking a refund the order cannot give,
+            // is bad input; other refusals conflict with the current state.
+            StoreError::Refused(code @ ("unknown_sku" | "unknown_target" | "unknown_company" | "refund_exceeds_order" | "refund_invalid"), message) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
             }
             StoreError::Refused(code, message) => ApiError::new(StatusCode::CONFLICT, code, message),

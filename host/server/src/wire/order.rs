@@ -1,7 +1,7 @@
 //! Orders as buyers and merchants see them.
 
 use hanse_domain::credit::format_amount;
-use hanse_store::{Invoice, Order, OrderDetail, Shipment, StatusChange};
+use hanse_store::{CreditMemo, Invoice, Order, OrderDetail, Shipment, StatusChange};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -19,6 +19,8 @@ pub struct OrderLineOut {
     pub quantity: i64,
     /// Units shipped.
     pub quantity_shipped: i64,
+    /// Units refunded by credit memos.
+    pub quantity_refunded: i64,
     /// List price per unit (4 decimals).
     pub list_price: String,
     /// Unit price paid (4 decimals).
@@ -69,7 +71,7 @@ pub struct StatusChangeOut {
     pub at: String,
 }
 
-/// Units of a SKU in a shipment.
+/// Units of a SKU in a shipment or a refund.
 #[derive(Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ShipLineIo {
@@ -125,7 +127,8 @@ pub struct OrderOut {
     /// Id.
     #[schema(example = "ord_01k0...")]
     pub id: String,
-    /// `pending`, `processing`, `shipped`, `complete` or `canceled`.
+    /// `pending`, `processing`, `shipped`, `complete`, `canceled` or `closed` (everything
+    /// refunded).
     #[schema(example = "pending")]
     pub status: String,
     /// The company.
@@ -143,6 +146,11 @@ pub struct OrderOut {
     /// What the company pays.
     #[schema(example = "300.00")]
     pub grand_total: String,
+    /// What credit memos gave back.
+    #[schema(example = "0.00")]
+    pub refunded: String,
+    /// The part of the shipping they gave back.
+    pub shipping_refunded: String,
     /// How it ships.
     pub shipping: ShippingOut,
     /// How it is paid.
@@ -182,6 +190,8 @@ impl From<&Order> for OrderOut {
             shipping_amount: money(o.shipping),
             tax: money(o.tax),
             grand_total: money(o.grand_total),
+            refunded: money(o.refunded),
+            shipping_refunded: money(o.shipping_refunded),
             shipping: ShippingOut { method: o.shipping_method.clone(), label: o.shipping_label.clone(), address: (&o.shipping_address).into() },
             payment: PaymentOut {
                 method: o.payment_method.clone(),
@@ -198,6 +208,7 @@ impl From<&Order> for OrderOut {
                     name: l.name.clone(),
                     quantity: l.quantity,
                     quantity_shipped: l.qty_shipped,
+                    quantity_refunded: l.qty_refunded,
                     list_price: fixed4(l.list_price),
                     unit_price: fixed4(l.unit_price),
                     line_total: money(l.line_total),
@@ -335,4 +346,131 @@ pub struct InvoiceQuery {
     pub overdue: Option<bool>,
     /// Only this company's.
     pub company_id: Option<String>,
+}
+
+/// Body of `POST /admin/v1/orders/{id}/refunds`: a credit memo. Without `lines`, everything not
+/// refunded yet is, shipping included (Magento's default memo).
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RefundIn {
+    /// Units per SKU to refund (each SKU once).
+    #[serde(default)]
+    pub lines: Option<Vec<ShipLineIo>>,
+    /// Shipping to refund; absent: all that is left when `lines` is absent, else none.
+    #[serde(default)]
+    #[schema(example = "5.00")]
+    pub shipping: Option<String>,
+    /// An adjustment: positive refunds more ("adjustment refund"), negative keeps a fee back
+    /// ("adjustment fee").
+    #[serde(default)]
+    #[schema(example = "-10.00")]
+    pub adjustment: Option<String>,
+    /// Put refunded units that had shipped back into stock on hand (Magento's "Return to
+    /// Stock"); units not shipped yet are always given back to salable.
+    #[serde(default)]
+    pub return_to_stock: Option<bool>,
+    /// Why.
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// Units of a SKU in a credit memo.
+#[derive(Serialize, ToSchema)]
+pub struct CreditMemoLineOut {
+    /// The product.
+    pub sku: String,
+    /// Units refunded.
+    pub quantity: i64,
+    /// Their share of the line total.
+    pub amount: String,
+    /// Units that had not shipped: their stock reservation was given back.
+    pub unshipped: i64,
+    /// Units that had shipped and went back to stock on hand.
+    pub restocked: i64,
+}
+
+/// A credit memo: what one refund gave back.
+#[derive(Serialize, ToSchema)]
+pub struct CreditMemoOut {
+    /// Id.
+    #[schema(example = "cm_01k0...")]
+    pub id: String,
+    /// The order.
+    pub order_id: String,
+    /// The company.
+    pub company_id: String,
+    /// Currency.
+    pub currency: String,
+    /// The lines refunded.
+    pub lines: Vec<CreditMemoLineOut>,
+    /// Sum of the lines.
+    pub subtotal: String,
+    /// The lines' share of the order's tax (all of what is left in the memo that refunds the
+    /// last unit).
+    pub tax: String,
+    /// Shipping refunded.
+    pub shipping: String,
+    /// Adjustment: refund (positive) or fee (negative).
+    pub adjustment: String,
+    /// What the memo gave back: subtotal + tax + shipping + adjustment.
+    #[schema(example = "36.00")]
+    pub total: String,
+    /// Whether shipped units went back to stock on hand.
+    pub return_to_stock: bool,
+    /// Where the money went: `credit` (payment on account, credit history `refunded`),
+    /// `invoice` (off the open invoice, canceled at zero) or `offline` (a paid invoice or a
+    /// plugin's payment: settled outside Hanse).
+    pub settlement: String,
+    /// The invoice it came off.
+    pub invoice_id: Option<String>,
+    /// Why.
+    pub comment: String,
+    /// Who.
+    pub actor: String,
+    /// When (RFC 3339).
+    pub created_at: String,
+}
+
+impl From<&CreditMemo> for CreditMemoOut {
+    fn from(m: &CreditMemo) -> Self {
+        let money = |units: i64| format_amount(units, m.currency);
+        CreditMemoOut {
+            id: m.id.clone(),
+            order_id: m.order_id.clone(),
+            company_id: m.company_id.clone(),
+            currency: m.currency.code().to_owned(),
+            lines: m
+                .lines
+                .iter()
+                .map(|l| CreditMemoLineOut { sku: l.sku.clone(), quantity: l.quantity, amount: money(l.amount), unshipped: l.unshipped, restocked: l.restocked })
+                .collect(),
+            subtotal: money(m.subtotal),
+            tax: money(m.tax),
+            shipping: money(m.shipping),
+            adjustment: money(m.adjustment),
+            total: money(m.total),
+            return_to_stock: m.return_to_stock,
+            settlement: m.settlement.as_str().to_owned(),
+            invoice_id: m.invoice_id.clone(),
+            comment: m.comment.clone(),
+            actor: m.actor.clone(),
+            created_at: m.created_at.to_string(),
+        }
+    }
+}
+
+/// Answer of `POST /admin/v1/orders/{id}/refunds`.
+#[derive(Serialize, ToSchema)]
+pub struct RefundCreated {
+    /// The memo.
+    pub credit_memo: CreditMemoOut,
+    /// The order after it.
+    pub order: OrderOut,
+}
+
+/// An order's credit memos, oldest first.
+#[derive(Serialize, ToSchema)]
+pub struct CreditMemosOut {
+    /// The memos.
+    pub credit_memos: Vec<CreditMemoOut>,
 }

@@ -1,19 +1,25 @@
 //! Orders for the merchant: the list, an order with its history, and the moves of its
-//! lifecycle (process, ship, complete, cancel); invoices of orders on credit terms.
+//! lifecycle (process, ship, complete, cancel, refund); invoices of orders on credit terms.
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use hanse_domain::FieldErrors;
 use hanse_domain::company::profile::parse_optional_text;
-use hanse_domain::order::OrderStatus;
-use hanse_store::{OrderFilter, ShipLine, ShipmentInput};
+use hanse_domain::credit::{parse_amount, parse_signed_amount};
+use hanse_domain::currency::Currency;
+use hanse_domain::order::{OrderStatus, RefundRequest};
+use hanse_store::{OrderFilter, RefundInput, ShipLine, ShipmentInput};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{AdminTenant, JsonBody, LaterJson, QueryParams};
 use crate::state::AppState;
-use crate::wire::order::{InvoiceOut, InvoiceQuery, InvoicesOut, OrderActionIn, OrderOut, OrderPage, OrderQuery, ShipmentCreated, ShipmentIn};
+use crate::wire::order::{
+    CreditMemoOut, CreditMemosOut, InvoiceOut, InvoiceQuery, InvoicesOut, OrderActionIn, OrderOut, OrderPage, OrderQuery, RefundCreated, RefundIn, ShipmentCreated,
+    ShipmentIn,
+};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -23,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(ship_order))
         .routes(routes!(complete_order))
         .routes(routes!(cancel_order))
+        .routes(routes!(refund_order, list_refunds))
         .routes(routes!(list_invoices))
         .routes(routes!(pay_invoice))
 }
@@ -139,6 +146,80 @@ async fn ship_order(
     };
     let (order, shipment_id) = state.store().orders(&tenant.id).ship(&id, &input, MERCHANT).await?;
     Ok((StatusCode::CREATED, Json(ShipmentCreated { shipment_id, order: OrderOut::from(&order) })))
+}
+
+/// Parses a refund: each refused field is named at once.
+fn refund_input(body: RefundIn, currency: Currency) -> ApiResult<RefundInput> {
+    let mut errors = FieldErrors::new();
+    let lines = body.lines.map(|lines| {
+        let mut seen = std::collections::HashSet::new();
+        for (i, line) in lines.iter().enumerate() {
+            if line.quantity < 1 {
+                errors.add(format!("lines[{i}].quantity"), "must be a whole number from 1");
+            }
+            if !seen.insert(line.sku.as_str()) {
+                errors.add(format!("lines[{i}].sku"), format!("{} is named twice", line.sku));
+            }
+        }
+        drop(seen);
+        lines.into_iter().map(|l| (l.sku, l.quantity)).collect::<Vec<_>>()
+    });
+    let shipping = body.shipping.map(|s| errors.check("shipping", parse_amount(&s, currency)));
+    let adjustment = errors.check("adjustment", parse_signed_amount(body.adjustment.as_deref().unwrap_or("0"), currency));
+    let comment = errors.check("comment", parse_optional_text(body.comment.as_deref().unwrap_or(""), 500));
+    let input = errors.finish(|| {
+        Some(RefundInput {
+            request: RefundRequest {
+                lines,
+                shipping: match shipping {
+                    Some(parsed) => Some(parsed?),
+                    None => None,
+                },
+                adjustment: adjustment?,
+            },
+            return_to_stock: body.return_to_stock.unwrap_or(false),
+            comment: comment?,
+        })
+    })?;
+    Ok(input)
+}
+
+/// Refund part or all of an order with a credit memo (Magento's). Units not shipped yet give
+/// their stock reservation back; shipped units return to stock on hand with
+/// `return_to_stock`; the money goes back to the company's credit (payment on account,
+/// history `refunded`), comes off the open invoice (net terms), or is settled outside Hanse
+/// (a paid invoice, a plugin's payment), as the memo's `settlement` says. Without `lines`
+/// everything not refunded yet is, shipping included. The refund that leaves nothing to refund
+/// closes the order. `order.refunded` is queued with it.
+#[utoipa::path(
+    post, path = "/orders/{id}/refunds", tag = "admin",
+    params(("id" = String, Path, description = "Order id")),
+    request_body(content = Option<RefundIn>),
+    responses(
+        (status = 201, body = RefundCreated),
+        (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "`order_not_refundable` (canceled or closed)", body = ErrorBody),
+        (status = 422, description = "`refund_exceeds_order` (more units, shipping or money than is left), `refund_invalid` (nothing to refund, an adjustment fee beyond it), `unknown_sku`, `validation_failed`", body = ErrorBody),
+    ),
+    security(("admin_token" = []))
+)]
+async fn refund_order(AdminTenant(tenant): AdminTenant, State(state): State<AppState>, Path(id): Path<String>, body: LaterJson) -> ApiResult<(StatusCode, Json<RefundCreated>)> {
+    let input = refund_input(body.parse_or_default()?, tenant.currency)?;
+    let (order, memo) = state.store().orders(&tenant.id).refund(&id, &input, MERCHANT).await?;
+    Ok((StatusCode::CREATED, Json(RefundCreated { credit_memo: CreditMemoOut::from(&memo), order: OrderOut::from(&order) })))
+}
+
+/// An order's credit memos, oldest first.
+#[utoipa::path(
+    get, path = "/orders/{id}/refunds", tag = "admin",
+    params(("id" = String, Path, description = "Order id")),
+    responses((status = 200, body = CreditMemosOut), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("admin_token" = []))
+)]
+async fn list_refunds(AdminTenant(tenant): AdminTenant, State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<CreditMemosOut>> {
+    let memos = state.store().orders(&tenant.id).credit_memos(&id).await?;
+    Ok(Json(CreditMemosOut { credit_memos: memos.iter().map(CreditMemoOut::from).collect() }))
 }
 
 /// Invoices of orders on credit terms, by due date; `overdue=true` lists the open ones past due.
