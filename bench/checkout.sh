@@ -6,9 +6,9 @@
 # transaction takes the cart lines, reserves stock, charges the company's credit and writes the
 # order (examples/checkout_bench.rs).
 #
-#   bench/checkout.sh [BUYERS] [CONCURRENCY] [LINES]     (defaults 5000, 8, 10)
+#   bench/checkout.sh [BUYERS] [CONCURRENCY] [LINES] [SKUS]     (defaults 5000, 8, 10, 1000)
 #
-# Setup goes straight into the database through the store (no argon2 per buyer): 1,000 products
+# Setup goes straight into the database through the store (no argon2 per buyer): SKUS products
 # with 10^9 in stock; per buyer an active company, its admin with a session, a credit line and a
 # cart of LINES distinct SKUs drawn uniformly from the 1,000 (1 to 20 units each). 100 warm-up
 # orders on extra buyers, then (PostgreSQL) ANALYZE of the tables checkout writes, as autoanalyze
@@ -26,6 +26,7 @@ source "$(dirname "$0")/common.sh"
 BUYERS="${1:-5000}"
 CONCURRENCY="${2:-8}"
 LINES="${3:-10}"
+SKUS="${4:-1000}"
 build
 
 printf '| backend | buyers | concurrency | lines | orders/s | p50 | p90 | p99 | max |\n'
@@ -34,6 +35,6 @@ for backend in ${HANSE_BENCH_BACKENDS:-sqlite postgres}; do
     url=$(fresh_db "$backend" hanse_bench_checkout)
     start_server "$url"
     "$ROOT/target/release/examples/checkout_bench" --base "$BASE" --database-url "$url" \
-        --buyers "$BUYERS" --concurrency "$CONCURRENCY" --lines "$LINES"
+        --buyers "$BUYERS" --concurrency "$CONCURRENCY" --lines "$LINES" --skus "$SKUS"
     stop_server
 done

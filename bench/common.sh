@@ -15,7 +15,10 @@ fresh_db() {
     case "$1" in
         sqlite) echo "sqlite://$WORK/$2.db" ;;
         postgres)
-            psql "$PG_SERVER/postgres" -q -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $2" -c "CREATE DATABASE $2" >/dev/null
+            # random_page_cost 1.1 is PostgreSQL's advice for SSDs (its default, 4, models
+            # spinning disks); README.md, "Running on PostgreSQL", asks the same of deployments.
+            psql "$PG_SERVER/postgres" -q -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $2" -c "CREATE DATABASE $2" \
+                -c "ALTER DATABASE $2 SET random_page_cost = ${HANSE_BENCH_RANDOM_PAGE_COST:-1.1}" >/dev/null
             echo "$PG_SERVER/$2" ;;
     esac
 }
@@ -24,6 +27,8 @@ SERVER_PID=""
 # start_server URL ARGS... -> sets BASE
 start_server() {
     local url="$1"; shift
+    # Made before the server starts, so the wait below never reads a file not there yet.
+    : >"$WORK/server.out"
     # HANSE_BENCH_LOG (a RUST_LOG filter) and HANSE_BENCH_SERVER_LOG (a file) keep the server's
     # log, e.g. `sqlx::query=debug` for every statement with its time.
     RUST_LOG="${HANSE_BENCH_LOG:-warn}" HANSE_OPERATOR_TOKEN=bench "$HANSE" serve --bind 127.0.0.1:0 --database-url "$url" "$@" \

@@ -122,6 +122,7 @@ impl Runtime {
         };
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(|e| LoadError::Cache(e.to_string()))?;
+        forbid_waiting(&mut linker).map_err(|e| LoadError::Cache(e.to_string()))?;
         pricing::hanse::plugin::log::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |s| s)
             .map_err(|e| LoadError::Cache(e.to_string()))?;
         if let Some(dir) = &options.cache_dir {
@@ -286,6 +287,23 @@ impl Runtime {
         drop(store);
         Execution { outcome, fuel_used, duration: started.elapsed(), logs }
     }
+}
+
+/// The WASI interface whose timers a plugin would wait on.
+const MONOTONIC_CLOCK: &str = "wasi:clocks/monotonic-clock@0.2.12";
+
+/// Replaces WASI's timers with functions that trap. A plugin waiting on a timer (a `sleep`)
+/// would block its thread inside a host call, where neither fuel nor the epoch deadline reach;
+/// a plugin answers from its input and has nothing to wait for. Without a timer there is
+/// nothing to block on: stdin is empty, stdout and stderr are sinks, and sockets are off.
+fn forbid_waiting(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
+    linker.allow_shadowing(true);
+    let mut clock = linker.instance(MONOTONIC_CLOCK)?;
+    for name in ["subscribe-duration", "subscribe-instant"] {
+        clock.func_new(name, |_, _, _, _| Err(wasmtime::format_err!("plugins may not wait: a timer was requested")))?;
+    }
+    linker.allow_shadowing(false);
+    Ok(())
 }
 
 /// Turns an answer the host refuses into [`PluginError::InvalidOutput`].

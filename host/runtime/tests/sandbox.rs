@@ -225,6 +225,16 @@ fn an_infinite_loop_with_fuel_to_spare_hits_the_deadline() {
 }
 
 #[test]
+fn a_plugin_cannot_wait_on_a_timer() {
+    // A wait happens inside a host call, where fuel and the deadline do not reach: the host
+    // refuses the timer instead of sleeping for ten seconds.
+    let limits = Limits::default();
+    let (outcome, took, _) = hostile_call("sleep", &limits);
+    assert!(matches!(outcome, Err(PluginError::Trap(ref m)) if m.contains("may not wait")), "{outcome:?}");
+    assert!(took < Duration::from_secs(1), "{took:?}");
+}
+
+#[test]
 fn unbounded_memory_growth_hits_the_memory_limit() {
     let limits = Limits { fuel: u64::MAX / 4, deadline: Duration::from_secs(5), ..Limits::default() };
     let (outcome, took, _) = hostile_call("memory", &limits);

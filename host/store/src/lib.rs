@@ -42,7 +42,7 @@ mod tokens;
 pub mod testing;
 
 pub use audit::AuditEntry;
-pub use buyers::{Buyer, BuyerSession, Buyers, Membership};
+pub use buyers::{Buyer, BuyerSession, Buyers, Membership, SessionAccount};
 pub use carts::{Cart, CartItem};
 pub use categories::{CategoryChange, Categories};
 pub use company_addresses::{AddressInput, CompanyAddress, CompanyAddresses};

@@ -7,6 +7,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::ids::{new_id, now};
+use crate::sql::values_rows;
 use crate::tenants::TenantId;
 use crate::{Result, Store, StoreError};
 
@@ -153,26 +154,31 @@ impl Store {
             return Ok(());
         }
         let mut tx = self.begin_write().await?;
-        for (tenant, r) in records {
-            sqlx::query(
-                "INSERT INTO plugin_executions (tenant_id, id, plugin_id, version, kind, started_at, duration_us, fuel, outcome, error, logs, input, config)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-            )
-            .bind(tenant.as_str())
-            .bind(&r.id)
-            .bind(&r.plugin_id)
-            .bind(&r.version)
-            .bind(r.kind.as_str())
-            .bind(r.started_at.millis())
-            .bind(r.duration_us)
-            .bind(r.fuel)
-            .bind(&r.outcome)
-            .bind(r.error.as_deref())
-            .bind(&r.logs)
-            .bind(r.captured.as_ref().map(|c| c.input.as_str()))
-            .bind(r.captured.as_ref().map(|c| c.config.as_str()))
-            .execute(&mut *tx)
-            .await?;
+        // A few multi-row statements rather than one per call: a busy checkout records four
+        // calls per order, and on SQLite every statement is held under the write lock.
+        for chunk in records.chunks(EXECUTIONS_PER_STATEMENT) {
+            let sql = format!(
+                "INSERT INTO plugin_executions (tenant_id, id, plugin_id, version, kind, started_at, duration_us, fuel, outcome, error, logs, input, config) VALUES {}",
+                values_rows(chunk.len(), 13)
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(chunk.len() == EXECUTIONS_PER_STATEMENT);
+            for (tenant, r) in chunk {
+                query = query
+                    .bind(tenant.as_str())
+                    .bind(&r.id)
+                    .bind(&r.plugin_id)
+                    .bind(&r.version)
+                    .bind(r.kind.as_str())
+                    .bind(r.started_at.millis())
+                    .bind(r.duration_us)
+                    .bind(r.fuel)
+                    .bind(&r.outcome)
+                    .bind(r.error.as_deref())
+                    .bind(&r.logs)
+                    .bind(r.captured.as_ref().map(|c| c.input.as_str()))
+                    .bind(r.captured.as_ref().map(|c| c.config.as_str()));
+            }
+            query.execute(&mut *tx).await?;
         }
         let mut touched: Vec<(&str, &str)> = records.iter().map(|(t, r)| (t.as_str(), r.plugin_id.as_str())).collect();
         touched.sort_unstable();
@@ -203,6 +209,9 @@ impl Store {
 }
 
 const PACKAGE_COLUMNS: &str = "scope, id, version, kind, wit, description, manifest, sha256, size, created_at";
+
+/// Execution records per INSERT statement (13 parameters each).
+const EXECUTIONS_PER_STATEMENT: usize = 64;
 
 impl Registry<'_> {
     /// Publishes a package. The same id and version twice is a conflict, unless the component

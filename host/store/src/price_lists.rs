@@ -568,21 +568,27 @@ impl Store {
         let Some(company) = company else {
             return Ok(Audience { catalog: crate::PUBLIC_CATALOG.to_owned(), ..Audience::default() });
         };
-        let company_row = sqlx::query_as::<_, (Option<String>, Option<String>)>(
-            "SELECT m.customer_group_id, a.catalog_id FROM companies m
+        // One statement: the segments come along as a JSON array.
+        let segments = match self.backend() {
+            crate::Backend::Sqlite => {
+                "(SELECT json_group_array(s.segment_id ORDER BY s.segment_id) FROM segment_companies s WHERE s.tenant_id = m.tenant_id AND s.company_id = m.id)"
+            }
+            crate::Backend::Postgres => {
+                "(SELECT COALESCE(json_agg(s.segment_id ORDER BY s.segment_id), '[]'::json)::text FROM segment_companies s WHERE s.tenant_id = m.tenant_id AND s.company_id = m.id)"
+            }
+        };
+        let sql = format!(
+            "SELECT m.customer_group_id, a.catalog_id, {segments} FROM companies m
              LEFT JOIN shared_catalog_companies a ON a.tenant_id = m.tenant_id AND a.company_id = m.id
-             WHERE m.tenant_id = $1 AND m.id = $2",
-        )
-        .bind(tenant.as_str())
-        .bind(company)
-        .fetch_optional(&self.pool);
-        let segments = sqlx::query_scalar::<_, String>("SELECT segment_id FROM segment_companies WHERE tenant_id = $1 AND company_id = $2 ORDER BY segment_id")
+             WHERE m.tenant_id = $1 AND m.id = $2"
+        );
+        let row = sqlx::query_as::<_, (Option<String>, Option<String>, String)>(sqlx::AssertSqlSafe(sql))
             .bind(tenant.as_str())
             .bind(company)
-            .fetch_all(&self.pool);
-        // Independent reads, on two connections at once.
-        let (row, segments) = tokio::try_join!(company_row, segments)?;
-        let (customer_group, catalog) = row.ok_or(StoreError::NotFound("company"))?;
+            .fetch_optional(&self.pool)
+            .await?;
+        let (customer_group, catalog, segments) = row.ok_or(StoreError::NotFound("company"))?;
+        let segments: Vec<String> = serde_json::from_str(&segments).map_err(|e| StoreError::corrupt("company segments", e))?;
         Ok(Audience {
             catalog: catalog.unwrap_or_else(|| crate::PUBLIC_CATALOG.to_owned()),
             company: Some(company.to_owned()),

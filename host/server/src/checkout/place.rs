@@ -91,13 +91,12 @@ pub async fn available_credit(state: &AppState, buyer: &SignedIn) -> ApiResult<O
 pub async fn place(state: &AppState, buyer: &SignedIn, body: &CheckoutIn, key: Option<String>, request_hash: String) -> ApiResult<Placed> {
     let orders = state.store().orders(&buyer.tenant.id);
     let Some(key) = key else { return place_once(state, buyer, body, None, request_hash).await };
-    // A retry is answered before anything else: the cart it ordered is gone by now.
-    if let Some((order, hash)) = orders.by_key(&buyer.buyer.id, &key).await? {
-        return replay(order, hash.as_deref(), &request_hash);
-    }
+    // No look-up of the key first: most requests are first attempts, and a retry is answered
+    // either by the key's unique index when the order is written, or below.
     match place_once(state, buyer, body, Some(key.clone()), request_hash.clone()).await {
-        // A concurrent request with the key may have ordered the cart meanwhile (this one then
-        // found it empty or changed): its order is the answer.
+        // The order with this key was placed by an earlier or concurrent request, and this one
+        // found the cart it ordered empty or changed, or was refused for another reason since:
+        // that order is the answer.
         Err(error) => match orders.by_key(&buyer.buyer.id, &key).await? {
             Some((order, hash)) => replay(order, hash.as_deref(), &request_hash),
             None => Err(error),

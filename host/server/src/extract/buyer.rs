@@ -52,10 +52,9 @@ impl FromRequestParts<AppState> for SignedIn {
         let StoreTenant(tenant) = StoreTenant::from_request_parts(parts, state).await?;
         let token = bearer(parts)?.to_owned();
         let buyers = state.store().buyers(&tenant.id);
-        let session = buyers.session(&token).await?.ok_or_else(|| ApiError::unauthorized("the session is not valid, expired or was ended; log in again"))?;
-        // The account and its memberships are read at once, on two connections.
-        let (buyer, memberships) = tokio::try_join!(buyers.get(&session.buyer_id), buyers.memberships(&session.buyer_id))?;
-        let buyer = buyer.ok_or_else(|| ApiError::unauthorized("the session's account is gone"))?;
+        // The session, its account and the account's memberships in one read.
+        let account = buyers.session_account(&token).await?.ok_or_else(|| ApiError::unauthorized("the session is not valid, expired or was ended; log in again"))?;
+        let (session, buyer, memberships) = (account.session, account.buyer, account.memberships);
         let membership = memberships
             .iter()
             .find(|m| m.company_id == session.company_id)

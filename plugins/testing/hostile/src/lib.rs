@@ -38,6 +38,8 @@ enum Mode {
     ReadClock,
     /// Log more than the host keeps.
     LogFlood,
+    /// Sleep for ten seconds (a wait that neither fuel nor the deadline would stop).
+    Sleep,
 }
 
 #[inline(never)]
@@ -105,6 +107,10 @@ impl Pricing for Hostile {
                     .map(|d| d.as_millis())
                     .unwrap_or(0);
                 Err(format!("clock: {now}"))
+            }
+            Mode::Sleep => {
+                std::thread::sleep(std::time::Duration::from_secs(10));
+                Ok(vec![])
             }
             Mode::LogFlood => {
                 for i in 0..1_000 {
