@@ -20,7 +20,7 @@ pub(crate) fn checkout_body(shipping: &str, payment: &str) -> Value {
 }
 
 /// Installs the flat-rate shipping plugin at 0.00 per order.
-async fn free_shipping(shop: &Shop) {
+pub(crate) async fn free_shipping(shop: &Shop) {
     let (status, body) = send(shop.admin(Method::POST, "/admin/v1/plugins").json(&json!({"plugin": "flat-rate-shipping", "config": {"price": "0.00", "per": "order"}}))).await;
     assert_eq!(status, 201, "{body}");
 }

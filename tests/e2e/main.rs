@@ -16,6 +16,7 @@ mod pricing;
 mod quick_order;
 mod refunds;
 mod requisition_lists;
+mod sources;
 mod platform;
 mod plugin_cli;
 mod plugins;

@@ -4,7 +4,10 @@
 //! reservation of −qty. Shipping deducts the units from stock and appends the compensating
 //! +qty; canceling or refunding appends +qty. So
 //! `salable = on hand + Σ reservations − out-of-stock threshold`, and every reservation ever
-//! made stays in the ledger that proves it.
+//! made stays in the ledger that proves it. Stock on hand is what the SKU's enabled sources
+//! (warehouses, [`source`]) hold together.
+
+pub mod source;
 
 use crate::ValueError;
 

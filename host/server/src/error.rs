@@ -82,6 +82,7 @@ impl ApiError {
             "cart line" => "cart_line_not_found",
             "order" => "order_not_found",
             "invoice" => "invoice_not_found",
+            "source" => "source_not_found",
             "requisition list" => "requisition_list_not_found",
             "requisition list item" => "requisition_list_item_not_found",
             _ => "not_found",
@@ -140,7 +141,10 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict(message) => ApiError::new(StatusCode::CONFLICT, "already_exists", message),
             // Naming something that does not exist, or asking a refund the order cannot give,
             // is bad input; other refusals conflict with the current state.
-            StoreError::Refused(code @ ("unknown_sku" | "unknown_target" | "unknown_company" | "refund_exceeds_order" | "refund_invalid"), message) => {
+            StoreError::Refused(
+                code @ ("unknown_sku" | "unknown_target" | "unknown_company" | "unknown_source" | "refund_exceeds_order" | "refund_invalid"),
+                message,
+            ) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
             }
             StoreError::Refused(code, message) => ApiError::new(StatusCode::CONFLICT, code, message),

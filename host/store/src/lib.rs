@@ -31,6 +31,7 @@ mod secrets;
 mod segments;
 mod settings;
 mod shared_catalogs;
+mod sources;
 mod sql;
 mod stock;
 mod tax_rates;
@@ -63,11 +64,12 @@ pub use requisition_lists::{ListItem, MAX_LISTS_PER_OWNER, RequisitionList, Requ
 pub use segments::{Segment, Segments};
 pub use settings::Settings;
 pub use shared_catalogs::{Access, PUBLIC_CATALOG, SharedCatalog, SharedCatalogs};
-pub use stock::{Drift, OutOfStock, Reservation, Stock, StockRecord, StockRowOutcome, StockUpdate};
+pub use sources::{InventorySource, NewSource, SourceChange, Sources};
+pub use stock::{Drift, DriftKind, OutOfStock, Reservation, SourceQuantity, Stock, StockRecord, StockRowOutcome, StockUpdate};
 pub use tax_rates::TaxRates;
 pub use orders::{
     Begun, CreditMemo, CreditMemoLine, Invoice, NewLine, NewOrder, Order, OrderAddress, OrderDetail, OrderFilter, OrderLine, Orders, PaymentOutcome, Placing, RefundInput,
-    Refusal, ShipLine, Shipment, ShipmentInput, StatusChange,
+    Refusal, ShipLine, Shipment, ShipmentInput, ShipmentSource, StatusChange,
 };
 pub use credit::{CompanyCredit, CreditAccount, CreditChange, CreditDrift, CreditEntry, CreditNote};
 pub use tenant_settings::TenantSettings;

@@ -105,6 +105,7 @@ impl Tenants<'_> {
         .bind(at)
         .execute(&mut *tx)
         .await?;
+        crate::sources::create_default(&mut tx, &id, at).await?;
         for domain in &new.domains {
             sqlx::query("INSERT INTO tenant_domains (domain, tenant_id) VALUES ($1, $2)")
                 .bind(domain.as_str())

@@ -2,15 +2,15 @@
 //! append-only ledger, and report the rows that drift.
 
 use clap::Subcommand;
-use hanse_store::Store;
+use hanse_store::{DriftKind, Store};
 
 use super::CliError;
 
 #[derive(Subcommand)]
 pub enum InventoryCommand {
-    /// Prove that every SKU's reserved quantity (and so its salable quantity) equals the sum of
-    /// its reservation ledger, in every tenant. Lists each SKU that drifts and exits with
-    /// status 1 when any does.
+    /// Prove that every SKU's reserved quantity equals the sum of its reservation ledger, and its
+    /// quantity on hand what its enabled sources hold (so its salable quantity is right), in
+    /// every tenant. Lists each SKU that drifts and exits with status 1 when any does.
     Check,
 }
 
@@ -27,7 +27,11 @@ pub async fn inventory(store: &Store, command: InventoryCommand) -> Result<(), C
         InventoryCommand::Check => {
             let drift = store.inventory_drift().await?;
             for d in &drift {
-                println!("drift\ttenant {}\tsku {}\treserved {}\tledger {}", d.tenant_id, d.sku, d.recorded, d.ledger);
+                let (recorded, expected) = match d.kind {
+                    DriftKind::Reserved => ("reserved", "ledger"),
+                    DriftKind::OnHand => ("quantity", "sources"),
+                };
+                println!("drift\ttenant {}\tsku {}\t{recorded} {}\t{expected} {}", d.tenant_id, d.sku, d.recorded, d.ledger);
             }
             report("SKU", drift.len())
         }

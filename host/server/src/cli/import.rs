@@ -46,7 +46,9 @@ pub enum ImportCommand {
     ///
     /// Columns: sku, and any of quantity (or qty), out_of_stock_threshold (or min_qty),
     /// backorders (no, allow, allow_notify or 0, 1, 2), notify_quantity (or notify_stock_qty);
-    /// an empty cell keeps the stored value. Exits with status 1 if any row was refused.
+    /// optionally source_code, the source a row's quantity is for (Magento's source items:
+    /// source_code,sku,quantity; without it, the default source). An empty cell keeps the
+    /// stored value. Exits with status 1 if any row was refused.
     Stock {
         /// Slug of the tenant.
         #[arg(long)]

@@ -66,7 +66,7 @@ enum Command {
     /// Bulk imports.
     #[command(subcommand)]
     Import(import::ImportCommand),
-    /// Stock: prove the salable quantities against the reservation ledger.
+    /// Stock: prove the salable quantities against the reservation ledger and the sources.
     #[command(subcommand)]
     Inventory(check::InventoryCommand),
     /// Company credit: prove the balances against the credit history.

@@ -4,7 +4,9 @@
 //! `status`, `weight`, `categories` (paths of names separated by `/`, several separated by `|`,
 //! created when missing, as Magento's import does), `quantity` (or `qty`), and
 //! `attribute.<code>` for free-form attributes. A column the file does not have leaves that
-//! field of an existing product as it is; an empty `categories` or `quantity` cell does too.
+//! field of an existing product as it is; an empty `categories` or `quantity` cell does too. A
+//! quantity is what the `default` source holds: a row changing it for a SKU that another source
+//! holds is refused (set each source's quantity with the stock import's `source_code` column).
 //!
 //! A bad row is reported with its line number and skipped; the other rows are applied, a batch
 //! per transaction. Running the same file again changes nothing (rows already as stored count
@@ -207,7 +209,7 @@ pub async fn import_products(
     }
     let header = parse_header(&record)?;
     let mut report = ImportReport::default();
-    let mut batch: Vec<ImportRow> = Vec::with_capacity(BATCH_SIZE);
+    let mut batch = Batch::default();
     let mut category_ids: HashMap<String, String> = HashMap::new();
     let mut applied = 0u64;
 
@@ -302,8 +304,9 @@ pub async fn import_products(
                 Err(Resolve::Store(source)) => return Err(ImportError::Store { source, applied }),
             },
         };
-        batch.push(ImportRow { draft, keep: header.keep, categories, quantity });
-        if batch.len() >= BATCH_SIZE {
+        batch.rows.push(ImportRow { draft, keep: header.keep, categories, quantity });
+        batch.lines.push(line);
+        if batch.rows.len() >= BATCH_SIZE {
             apply(store, tenant, &mut batch, &mut report, &mut applied).await?;
             progress(reader.position().byte());
         }
@@ -316,6 +319,8 @@ pub async fn import_products(
             .await
             .map_err(|source| ImportError::Store { source, applied })?;
     }
+    // Rows the store refused are reported after their batch: back in file order.
+    report.errors.sort_by_key(|e| e.line);
     report.finish(started.elapsed());
     Ok(report)
 }
@@ -336,26 +341,32 @@ pub(super) fn refuse_row(report: &mut ImportReport, line: u64, sku: Option<Strin
     }
 }
 
-async fn apply(
-    store: &Store,
-    tenant: &TenantId,
-    batch: &mut Vec<ImportRow>,
-    report: &mut ImportReport,
-    applied: &mut u64,
-) -> Result<(), ImportError> {
-    if batch.is_empty() {
+/// Rows waiting for their transaction, with their lines in the file.
+#[derive(Default)]
+struct Batch {
+    rows: Vec<ImportRow>,
+    lines: Vec<u64>,
+}
+
+async fn apply(store: &Store, tenant: &TenantId, batch: &mut Batch, report: &mut ImportReport, applied: &mut u64) -> Result<(), ImportError> {
+    if batch.rows.is_empty() {
         return Ok(());
     }
-    let ImportOutcome { created, updated, unchanged } = store
+    let ImportOutcome { created, updated, unchanged, refused } = store
         .products(tenant)
-        .import(batch)
+        .import(&batch.rows)
         .await
         .map_err(|source| ImportError::Store { source, applied: *applied })?;
     report.created += created;
     report.updated += updated;
     report.unchanged += unchanged;
-    *applied += batch.len() as u64;
-    batch.clear();
+    for (position, why) in refused {
+        let (line, sku) = (batch.lines.get(position).copied().unwrap_or(0), batch.rows.get(position).map(|r| r.draft.sku.to_string()));
+        refuse(report, line, sku, Some("quantity".into()), why.to_string());
+    }
+    *applied += batch.rows.len() as u64;
+    batch.rows.clear();
+    batch.lines.clear();
     Ok(())
 }
 

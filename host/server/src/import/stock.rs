@@ -2,13 +2,17 @@
 //!
 //! The header names `sku` and at least one of `quantity` (or `qty`), `out_of_stock_threshold`
 //! (or Magento's `min_qty`), `backorders` (`no`, `allow`, `allow_notify`, or Magento's 0, 1, 2)
-//! and `notify_quantity` (or `notify_stock_qty`). An empty cell keeps the stored value. Values
-//! are absolute, so running the same file again changes nothing; rows already as stored write
-//! nothing. A bad row is reported with its line and skipped.
+//! and `notify_quantity` (or `notify_stock_qty`); optionally `source_code`, the source a row's
+//! quantity is for, which reads Magento's source-items export (`source_code,sku,quantity`).
+//! Without a source, a quantity is for `default` and is refused for a SKU another source holds.
+//! An empty cell keeps the stored value. Values are absolute, so running the same file again
+//! changes nothing; rows already as stored write nothing. A bad row (an unknown SKU or source
+//! among them) is reported with its line and skipped.
 
 use std::io::Read;
 use std::time::Instant;
 
+use hanse_domain::inventory::source::SourceCode;
 use hanse_domain::inventory::{Backorders, MAX_THRESHOLD};
 use hanse_domain::product::{Sku, StockQuantity};
 use hanse_store::{StockRowOutcome, StockUpdate, Store, TenantId};
@@ -22,6 +26,7 @@ pub const BATCH_SIZE: usize = 1_000;
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Column {
     Sku,
+    Source,
     Quantity,
     Threshold,
     Backorders,
@@ -31,16 +36,17 @@ enum Column {
 fn column(name: &str) -> Result<Column, String> {
     Ok(match name {
         "sku" => Column::Sku,
+        "source_code" => Column::Source,
         "quantity" | "qty" => Column::Quantity,
         "out_of_stock_threshold" | "min_qty" => Column::Threshold,
         "backorders" => Column::Backorders,
         "notify_quantity" | "notify_stock_qty" => Column::Notify,
-        other => return Err(format!("unknown column {other:?}; known: sku, quantity, out_of_stock_threshold, backorders, notify_quantity")),
+        other => return Err(format!("unknown column {other:?}; known: sku, source_code, quantity, out_of_stock_threshold, backorders, notify_quantity")),
     })
 }
 
 fn complete(columns: &[Column]) -> Result<(), String> {
-    if columns.contains(&Column::Sku) && columns.len() > 1 {
+    if columns.contains(&Column::Sku) && columns.iter().any(|c| !matches!(c, Column::Sku | Column::Source)) {
         Ok(())
     } else {
         Err("the header needs `sku` and at least one of quantity, out_of_stock_threshold, backorders, notify_quantity".into())
@@ -62,6 +68,10 @@ fn parse_row(cells: &[(Column, &str)]) -> Result<(Sku, StockUpdate), Vec<(Option
             Column::Sku => match Sku::parse(text) {
                 Ok(parsed) => sku = Some(parsed),
                 Err(e) => problem("sku", e.to_string()),
+            },
+            Column::Source => match SourceCode::parse(text) {
+                Ok(code) => update.source = Some(code),
+                Err(e) => problem("source_code", e.to_string()),
             },
             Column::Quantity => match StockQuantity::parse(text) {
                 Ok(q) => update.quantity = Some(q),
@@ -134,11 +144,16 @@ async fn apply(store: &Store, tenant: &TenantId, batch: &mut Vec<(u64, Sku, Stoc
     }
     let changes: Vec<(Sku, StockUpdate)> = batch.iter().map(|(_, sku, update)| (sku.clone(), update.clone())).collect();
     let outcomes = store.stock(tenant).import(&changes).await.map_err(|source| ImportError::Store { source, applied: *applied })?;
-    for ((line, sku, _), outcome) in batch.drain(..).zip(outcomes) {
+    for ((line, sku, update), outcome) in batch.drain(..).zip(outcomes) {
         match outcome {
             StockRowOutcome::Updated => report.updated += 1,
             StockRowOutcome::Unchanged => report.unchanged += 1,
             StockRowOutcome::UnknownSku => refuse_row(report, line, Some(sku.to_string()), vec![(Some("sku".into()), format!("no product {sku}"))]),
+            StockRowOutcome::UnknownSource => {
+                let code = update.source.as_ref().map_or_else(String::new, ToString::to_string);
+                refuse_row(report, line, Some(sku.to_string()), vec![(Some("source_code".into()), format!("no source {code}"))]);
+            }
+            StockRowOutcome::MultipleSources(message) => refuse_row(report, line, Some(sku.to_string()), vec![(Some("quantity".into()), message)]),
             StockRowOutcome::Invalid(message) => refuse_row(report, line, Some(sku.to_string()), vec![(Some("out_of_stock_threshold".into()), message)]),
         }
     }
@@ -156,8 +171,11 @@ mod tests {
         assert_eq!((sku.as_str(), update.quantity.map(StockQuantity::get), update.backorders, update.notify_qty), ("A", Some(5), Some(Backorders::AllowNotify), None));
         let fields = |cells: &[(Column, &str)]| parse_row(cells).unwrap_err().into_iter().filter_map(|(f, _)| f).collect::<Vec<_>>();
         assert_eq!(
-            fields(&[(Column::Sku, "no spaces"), (Column::Quantity, "-1"), (Column::Threshold, "x"), (Column::Backorders, "yes")]),
-            ["sku", "quantity", "out_of_stock_threshold", "backorders"]
+            fields(&[(Column::Sku, "no spaces"), (Column::Quantity, "-1"), (Column::Threshold, "x"), (Column::Backorders, "yes"), (Column::Source, "Berlin")]),
+            ["sku", "quantity", "out_of_stock_threshold", "backorders", "source_code"]
         );
+        let (_, update) = parse_row(&[(Column::Source, "berlin"), (Column::Sku, "A"), (Column::Quantity, "3")]).unwrap();
+        assert_eq!(update.source.map(|c| c.to_string()), Some("berlin".to_owned()));
+        assert!(complete(&[Column::Source, Column::Sku]).is_err(), "a source alone changes nothing");
     }
 }

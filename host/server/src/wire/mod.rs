@@ -16,6 +16,7 @@ pub mod order;
 pub mod plugin;
 pub mod product;
 pub mod requisition;
+pub mod source;
 pub mod tax;
 pub mod tenant;
 

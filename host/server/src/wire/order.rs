@@ -92,8 +92,23 @@ pub struct ShipmentOut {
     pub tracking: String,
     /// What it holds.
     pub lines: Vec<ShipLineIo>,
+    /// Which source (warehouse) each SKU's units came from, in the order they were taken; the
+    /// merchant's only (absent in the storefront).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sources: Option<Vec<ShipmentSourceOut>>,
     /// When (RFC 3339).
     pub created_at: String,
+}
+
+/// Units of a SKU a shipment took from one source.
+#[derive(Serialize, ToSchema)]
+pub struct ShipmentSourceOut {
+    /// The product.
+    pub sku: String,
+    /// The source's code.
+    pub source: String,
+    /// Units.
+    pub quantity: i64,
 }
 
 /// An invoice of an order on credit terms.
@@ -237,6 +252,17 @@ impl From<&OrderDetail> for OrderOut {
     }
 }
 
+impl OrderOut {
+    /// The order as its buyer sees it: without the warehouses its shipments came from, which
+    /// are the merchant's business.
+    pub fn for_buyer(mut self) -> Self {
+        for shipment in self.shipments.iter_mut().flatten() {
+            shipment.sources = None;
+        }
+        self
+    }
+}
+
 impl From<&StatusChange> for StatusChangeOut {
     fn from(c: &StatusChange) -> Self {
         StatusChangeOut { status: c.status.as_str().to_owned(), actor: c.actor.clone(), comment: c.comment.clone(), at: c.at.to_string() }
@@ -250,6 +276,7 @@ impl From<&Shipment> for ShipmentOut {
             carrier: s.carrier.clone(),
             tracking: s.tracking.clone(),
             lines: s.lines.iter().map(|l| ShipLineIo { sku: l.sku.clone(), quantity: l.quantity }).collect(),
+            sources: Some(s.sources.iter().map(|t| ShipmentSourceOut { sku: t.sku.clone(), source: t.source.clone(), quantity: t.quantity }).collect()),
             created_at: s.created_at.to_string(),
         }
     }
@@ -320,6 +347,11 @@ pub struct ShipmentIn {
     /// What ships; absent ships everything not shipped yet.
     #[serde(default)]
     pub lines: Option<Vec<ShipLineIo>>,
+    /// The source (warehouse) every line ships from; absent takes each line from the enabled
+    /// sources in priority order, each giving what it holds.
+    #[serde(default)]
+    #[schema(example = "berlin")]
+    pub source: Option<String>,
 }
 
 /// Answer of `POST /admin/v1/orders/{id}/shipments`.
@@ -327,6 +359,8 @@ pub struct ShipmentIn {
 pub struct ShipmentCreated {
     /// The shipment's id.
     pub shipment_id: String,
+    /// The shipment, with the sources its units came from.
+    pub shipment: ShipmentOut,
     /// The order after it.
     pub order: OrderOut,
 }

@@ -41,7 +41,8 @@ pub struct ProductBody {
     /// Category ids to assign. PUT replaces the assignments only when given.
     #[serde(default)]
     pub categories: Option<Vec<String>>,
-    /// Stock on hand. PUT changes it only when given.
+    /// Stock on hand, held by the `default` source. PUT changes it only when given; refused
+    /// (`multiple_sources`) when another source holds the SKU.
     #[serde(default)]
     pub quantity: Option<i64>,
     /// Fewest units on one cart line (default 1).
@@ -353,8 +354,11 @@ pub struct StockOut {
     pub sku: String,
     /// Whether stock is managed for the product; an unmanaged product is never out of stock.
     pub managed: bool,
-    /// Stock on hand.
+    /// Stock on hand: what the enabled sources hold together.
     pub quantity: i64,
+    /// What each source holds, by priority then code (sources that never held the SKU are left
+    /// out).
+    pub sources: Vec<super::source::SourceQuantityOut>,
     /// Sum of the reservation ledger: orders placed and not yet shipped or canceled (≤ 0).
     pub reserved: i64,
     /// quantity + reserved − out_of_stock_threshold (`null` when not managed).
@@ -375,6 +379,7 @@ impl From<&hanse_store::StockRecord> for StockOut {
             sku: r.sku.clone(),
             managed: level.is_some(),
             quantity: level.map_or(0, |l| l.on_hand),
+            sources: r.sources.iter().map(Into::into).collect(),
             reserved: level.map_or(0, |l| l.reserved),
             salable_quantity: level.map(|l| l.salable()),
             out_of_stock_threshold: level.map_or(0, |l| l.threshold),
@@ -389,7 +394,8 @@ impl From<&hanse_store::StockRecord> for StockOut {
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct StockSet {
-    /// Stock on hand: a whole number from 0 to 10^12.
+    /// Stock on hand, held by the `default` source: a whole number from 0 to 10^12. Refused
+    /// (`multiple_sources`) when another source holds the SKU: set each source's quantity then.
     #[serde(default)]
     #[schema(example = 5)]
     pub quantity: Option<i64>,
@@ -412,7 +418,7 @@ pub struct ReservationOut {
     pub id: String,
     /// Units: negative takes, positive gives back.
     pub quantity: i64,
-    /// `order_placed`, `order_canceled` or `shipment_created`.
+    /// `order_placed`, `order_canceled`, `shipment_created` or `order_refunded`.
     pub reason: String,
     /// The order.
     pub order_id: Option<String>,

@@ -1,6 +1,7 @@
 //! Moving an order through its statuses (`hanse_domain::order`), each move one transaction with
 //! its compensations: a cancel gives back the unshipped stock and the credit; a shipment takes
-//! its units out of stock on hand and compensates their reservations.
+//! its units out of their sources (and so out of stock on hand), compensates their reservations
+//! and records what came from where (`shipment_sources`).
 
 use hanse_domain::credit::{CreditOperation, format_amount};
 use hanse_domain::inventory::ReservationReason;
@@ -10,14 +11,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::AnyConnection;
 
-use super::{Invoice, Order, Orders, load};
+use super::{Invoice, Order, Orders, Shipment, ShipmentSource, load};
 use crate::companies;
 use crate::db::WriteTx;
 use crate::credit::{self, CreditNote};
 use crate::ids::{new_id, now};
 use crate::outbox;
 use crate::rows::{Plan, fetch};
-use crate::sql::Bind;
+use crate::sql::{Bind, values_rows};
 use crate::stock::{self, Compensation};
 use crate::tenants::TenantId;
 use crate::{Result, StoreError};
@@ -40,6 +41,9 @@ pub struct ShipmentInput {
     pub tracking: String,
     /// What ships; `None` ships everything not shipped yet.
     pub lines: Option<Vec<ShipLine>>,
+    /// The source every line ships from; `None` takes each line from the enabled sources in
+    /// priority order.
+    pub source: Option<String>,
 }
 
 /// Appends a status change to an order's history.
@@ -133,6 +137,31 @@ pub(super) async fn give_back(
     Ok((Settlement::of(order.payment_status, invoice.is_some()), invoice))
 }
 
+/// Records what shipment `shipment_id` of `order` took from which source, each SKU's sources in
+/// the order they were taken.
+async fn write_sources(conn: &mut AnyConnection, tenant: &TenantId, order: &str, shipment_id: &str, sources: &[ShipmentSource]) -> Result<()> {
+    let numbered: Vec<(usize, &ShipmentSource)> = sources.iter().enumerate().collect();
+    for chunk in numbered.chunks(100) {
+        let sql = format!(
+            "INSERT INTO shipment_sources (tenant_id, shipment_id, order_id, sku, source_code, position, quantity) VALUES {}",
+            values_rows(chunk.len(), 7)
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(chunk.len() <= 10);
+        for (position, taken) in chunk {
+            query = query
+                .bind(tenant.as_str())
+                .bind(shipment_id)
+                .bind(order)
+                .bind(taken.sku.as_str())
+                .bind(taken.source.as_str())
+                .bind(*position as i64)
+                .bind(taken.quantity);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 impl Orders<'_> {
     /// Reads an order under its lock, in a new write transaction.
     pub(super) async fn locked(&self, id: &str) -> Result<(WriteTx, Order)> {
@@ -182,12 +211,14 @@ impl Orders<'_> {
     pub async fn cancel(&self, id: &str, actor: &str, comment: &str) -> Result<Order> {
         let (mut tx, order) = self.locked(id).await?;
         let status = order.status.after(OrderAction::Cancel, order.progress()).map_err(|e| StoreError::Refused("order_not_cancelable", e.to_string()))?;
-        let mut lines: Vec<Compensation<'_>> =
-            order.lines.iter().map(|l| Compensation { sku: &l.sku, release: l.units().to_ship(), on_hand: 0 }).filter(|c| c.release > 0).collect();
+        let mut lines: Vec<Compensation<'_>> = order
+            .lines
+            .iter()
+            .map(|l| Compensation { sku: &l.sku, release: l.units().to_ship(), on_hand: 0, source: None })
+            .filter(|c| c.release > 0)
+            .collect();
         lines.sort_unstable_by_key(|c| c.sku);
-        let moves = stock::compensate(&mut tx, self.tenant, &lines, &order.id, ReservationReason::OrderCanceled)
-            .await?
-            .map_err(|e| StoreError::Corrupt(format!("canceling {} could not give back {}", order.id, e.sku)))?;
+        let moves = stock::compensate(&mut tx, self.tenant, &lines, &order.id, ReservationReason::OrderCanceled).await?;
         let note = CreditNote { actor, order_id: Some(&order.id), reference: &order.po_number, comment };
         give_back(&mut tx, self.tenant, &order, order.grand_total - order.refunded, 1, CreditOperation::Reverted, note).await?;
         let at = now().millis();
@@ -197,12 +228,14 @@ impl Orders<'_> {
         Ok(Order { status, updated_at: Timestamp::from_millis(at), ..order })
     }
 
-    /// Records a shipment: its units leave stock on hand and their reservations are
-    /// compensated; the order becomes `shipped` when every unit has shipped or been refunded,
-    /// else `processing`. Refused when a line ships more than is left of it (units neither
-    /// shipped nor refunded) or names a SKU twice (`shipment_quantity_invalid`), or stock on
-    /// hand does not hold the units (`insufficient_stock`).
-    pub async fn ship(&self, id: &str, input: &ShipmentInput, actor: &str) -> Result<(Order, String)> {
+    /// Records a shipment: its units leave their sources (the one `input` names, else the
+    /// enabled ones by priority) and so stock on hand, and their reservations are compensated;
+    /// the order becomes `shipped` when every unit has shipped or been refunded, else
+    /// `processing`. Refused when a line ships more than is left of it (units neither shipped
+    /// nor refunded) or names a SKU twice (`shipment_quantity_invalid`), the sources do not hold
+    /// the units (`insufficient_stock`), or the source named does not exist (`unknown_source`)
+    /// or is disabled (`source_disabled`).
+    pub async fn ship(&self, id: &str, input: &ShipmentInput, actor: &str) -> Result<(Order, Shipment)> {
         let (mut tx, mut order) = self.locked(id).await?;
         let wanted: Vec<ShipLine> = match &input.lines {
             Some(lines) => lines.clone(),
@@ -235,15 +268,17 @@ impl Orders<'_> {
             line.qty_shipped += ship.quantity;
         }
         let status = order.status.after(OrderAction::Ship, order.progress()).map_err(|e| StoreError::Refused("order_transition_refused", e.to_string()))?;
-        let mut lines: Vec<Compensation<'_>> = wanted.iter().map(|l| Compensation { sku: &l.sku, release: l.quantity, on_hand: -l.quantity }).collect();
+        let source = input.source.as_deref();
+        let mut lines: Vec<Compensation<'_>> =
+            wanted.iter().map(|l| Compensation { sku: &l.sku, release: l.quantity, on_hand: -l.quantity, source }).collect();
         lines.sort_unstable_by_key(|c| c.sku);
         let moves = stock::compensate(&mut tx, self.tenant, &lines, &order.id, ReservationReason::ShipmentCreated).await?;
-        if let Err(short) = moves {
-            return Err(StoreError::Refused(
-                "insufficient_stock",
-                format!("{} units of {} cannot ship: {} are on hand", short.requested, short.sku, short.salable),
-            ));
-        }
+        // What came from where, in the shipment's line order and each line's take order.
+        let sources: Vec<ShipmentSource> = wanted
+            .iter()
+            .filter_map(|ship| moves.iter().find(|m| m.sku == ship.sku))
+            .flat_map(|m| m.sources.iter().map(|(code, delta)| ShipmentSource { sku: m.sku.clone(), source: code.clone(), quantity: -delta }))
+            .collect();
         let at = now().millis();
         for ship in &wanted {
             sqlx::query("UPDATE order_lines SET qty_shipped = qty_shipped + $4 WHERE tenant_id = $1 AND order_id = $2 AND sku = $3")
@@ -266,15 +301,26 @@ impl Orders<'_> {
             .bind(at)
             .execute(&mut *tx)
             .await?;
+        write_sources(&mut tx, self.tenant, &order.id, &shipment_id, &sources).await?;
         if status != order.status {
             self.moved(&mut tx, &order, status, actor, &format!("shipment {shipment_id}"), at).await?;
         }
-        let payload = json!({ "order_id": order.id, "shipment_id": shipment_id, "carrier": input.carrier, "tracking": input.tracking, "lines": wanted });
+        let payload = json!({
+            "order_id": order.id, "shipment_id": shipment_id, "carrier": input.carrier, "tracking": input.tracking, "lines": wanted, "sources": sources,
+        });
         outbox::event(&mut tx, self.tenant, "shipment.created", &payload).await?;
         tx.commit().await?;
         order.status = status;
         order.updated_at = Timestamp::from_millis(at);
-        Ok((order, shipment_id))
+        let shipment = Shipment {
+            id: shipment_id,
+            carrier: input.carrier.clone(),
+            tracking: input.tracking.clone(),
+            lines: wanted,
+            sources,
+            created_at: Timestamp::from_millis(at),
+        };
+        Ok((order, shipment))
     }
 
     /// Invoices of orders on credit terms: the open ones due before `due_before` when given

@@ -95,8 +95,22 @@ pub struct Shipment {
     pub tracking: String,
     /// What it holds.
     pub lines: Vec<ShipLine>,
+    /// Which sources the units came from (none for products whose stock is not managed, and
+    /// for shipments made before sources existed).
+    pub sources: Vec<ShipmentSource>,
     /// When.
     pub created_at: Timestamp,
+}
+
+/// Units of a SKU a shipment took from one source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShipmentSource {
+    /// The product.
+    pub sku: String,
+    /// The source's code.
+    pub source: String,
+    /// Units.
+    pub quantity: i64,
 }
 
 /// What an order on credit terms owes.
@@ -374,14 +388,24 @@ impl Orders<'_> {
         .bind(id)
         .fetch_all(&mut *conn)
         .await?;
+        let binds = vec![Bind::Text(self.tenant.as_str().to_owned()), Bind::Text(id.to_owned())];
+        let rest = "FROM shipment_sources WHERE tenant_id = $1 AND order_id = $2";
+        let taken: Vec<(String, String, String, i64)> =
+            fetch(&mut conn, "shipment_id, sku, source_code, quantity", rest, Some("shipment_id, position"), binds, "shipment sources").await?;
         let shipments = shipments
             .into_iter()
             .map(|(id, carrier, tracking, lines, at)| {
+                let sources = taken
+                    .iter()
+                    .filter(|(shipment, ..)| *shipment == id)
+                    .map(|(_, sku, source, quantity)| ShipmentSource { sku: sku.clone(), source: source.clone(), quantity: *quantity })
+                    .collect();
                 Ok(Shipment {
+                    lines: serde_json::from_str(&lines).map_err(|e| StoreError::corrupt("shipment lines", e))?,
                     id,
                     carrier,
                     tracking,
-                    lines: serde_json::from_str(&lines).map_err(|e| StoreError::corrupt("shipment lines", e))?,
+                    sources,
                     created_at: Timestamp::from_millis(at),
                 })
             })

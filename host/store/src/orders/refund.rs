@@ -7,7 +7,9 @@
 //! - refunded units not yet shipped end their reservation (`order_refunded`, +qty): they are
 //!   salable again;
 //! - refunded units that had shipped go back to stock on hand only when the merchant says so
-//!   (`return_to_stock`, Magento's "Return to Stock"); damaged goods do not;
+//!   (`return_to_stock`, Magento's "Return to Stock"); damaged goods do not. They go back to the
+//!   source the order's shipments took the SKU from first, or to `default` when none is
+//!   recorded or that source no longer holds the SKU;
 //! - the money goes back to the company's credit (history `refunded`), comes off the order's
 //!   open invoice (canceled at zero), or, for a paid invoice or a payment a plugin took, is
 //!   settled outside Hanse; the memo records which;
@@ -157,23 +159,28 @@ impl Orders<'_> {
         let memo_id = new_id("cm_");
         let at = now().millis();
 
+        let returned = input.return_to_stock && memo.lines.iter().any(|l| l.shipped() > 0);
+        let shipped_from = if returned { self.first_sources(&mut tx, &order.id).await? } else { HashMap::new() };
         let mut compensations: Vec<Compensation<'_>> = memo
             .lines
             .iter()
-            .map(|l| Compensation { sku: &l.sku, release: l.unshipped, on_hand: if input.return_to_stock { l.shipped() } else { 0 } })
+            .map(|l| Compensation {
+                sku: &l.sku,
+                release: l.unshipped,
+                on_hand: if input.return_to_stock { l.shipped() } else { 0 },
+                source: shipped_from.get(l.sku.as_str()).map(String::as_str),
+            })
             .filter(|c| c.release > 0 || c.on_hand > 0)
             .collect();
         compensations.sort_unstable_by_key(|c| c.sku);
-        let moves = stock::compensate(&mut tx, self.tenant, &compensations, &order.id, ReservationReason::OrderRefunded)
-            .await?
-            .map_err(|e| StoreError::Corrupt(format!("refunding {} could not give back {}", order.id, e.sku)))?;
+        let moves = stock::compensate(&mut tx, self.tenant, &compensations, &order.id, ReservationReason::OrderRefunded).await?;
         let note = CreditNote { actor, order_id: Some(&order.id), reference: &memo_id, comment: &input.comment };
         let (settlement, invoice_id) = give_back(&mut tx, self.tenant, &order, memo.total, 0, CreditOperation::Refunded, note).await?;
 
         // Each memo line with the position of its order line.
         let memo_lines: Vec<(i64, CreditMemoLine)> = {
             let positions: HashMap<&str, usize> = order.lines.iter().enumerate().map(|(i, l)| (l.sku.as_str(), i)).collect();
-            let restocked: HashMap<&str, i64> = moves.iter().map(|m| (m.sku.as_str(), m.after.on_hand - m.before.on_hand)).collect();
+            let restocked: HashMap<&str, i64> = moves.iter().map(|m| (m.sku.as_str(), m.sources.iter().map(|(_, units)| units).sum())).collect();
             memo.lines
                 .iter()
                 .map(|l| {
@@ -260,6 +267,18 @@ impl Orders<'_> {
         order.status = memo.status;
         order.updated_at = Timestamp::from_millis(at);
         Ok((order, written))
+    }
+
+    /// The source each SKU of `order` was first shipped from.
+    async fn first_sources(&self, conn: &mut sqlx::AnyConnection, order: &str) -> Result<HashMap<String, String>> {
+        let binds = vec![Bind::Text(self.tenant.as_str().to_owned()), Bind::Text(order.to_owned())];
+        let rest = "FROM shipment_sources WHERE tenant_id = $1 AND order_id = $2";
+        let taken: Vec<(String, String)> = fetch(conn, "sku, source_code", rest, Some("shipment_id, position"), binds, "shipment sources").await?;
+        let mut first = HashMap::new();
+        for (sku, source) in taken {
+            first.entry(sku).or_insert(source);
+        }
+        Ok(first)
     }
 
     async fn write_memo(&self, conn: &mut sqlx::AnyConnection, memo: &CreditMemo, lines: &[(i64, CreditMemoLine)]) -> Result<()> {

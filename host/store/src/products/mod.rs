@@ -120,7 +120,7 @@ impl KeepFields {
 }
 
 /// What one import batch did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub struct ImportOutcome {
     /// Products that did not exist.
     pub created: u64,
@@ -128,6 +128,10 @@ pub struct ImportOutcome {
     pub updated: u64,
     /// Products that existed exactly as given (nothing written, `updated_at` kept).
     pub unchanged: u64,
+    /// Rows refused whole: their position in the batch, and why. A row is refused when it
+    /// changes the quantity of a SKU that a source other than `default` holds
+    /// (`multiple_sources`).
+    pub refused: Vec<(usize, StoreError)>,
 }
 
 /// Products of one tenant.
@@ -166,7 +170,8 @@ impl Products<'_> {
 
     /// Replaces an existing product's content, and its categories and stock where given.
     /// With `create_missing`, a missing SKU is created instead (PUT semantics); the flag in the
-    /// answer says whether it was.
+    /// answer says whether it was. A new quantity is refused (`multiple_sources`) when a source
+    /// other than `default` holds the SKU.
     pub async fn save(
         &self,
         draft: &ProductDraft,
@@ -185,7 +190,11 @@ impl Products<'_> {
             return Err(StoreError::NotFound("product"));
         }
         let row = ImportRow { draft: draft.clone(), keep: KeepFields::default(), categories: categories.map(<[String]>::to_vec), quantity };
-        apply_rows(&mut tx, self.tenant, std::slice::from_ref(&row), &mut existing, now().millis()).await?;
+        let rows = std::slice::from_ref(&row);
+        let outcomes = apply_rows(&mut tx, self.tenant, rows, &mut existing, now().millis()).await?;
+        if let Some((_, refusal)) = tally(rows, &outcomes).refused.pop() {
+            return Err(refusal);
+        }
         let product = load_one(&mut tx, self.tenant, draft.sku.as_str()).await?;
         tx.commit().await?;
         Ok((product, created))
@@ -219,10 +228,10 @@ impl Products<'_> {
         Ok(load_bare(&mut conn, self.tenant, &skus, Plan::Kept).await?.into_iter().map(|p| (p.draft.sku.as_str().to_owned(), p)).collect())
     }
 
-    /// Deletes a product with its category assignments and stock.
+    /// Deletes a product with its category assignments and stock (what every source held of it).
     pub async fn delete(&self, sku: &Sku) -> Result<()> {
         let mut tx = self.store.begin_write().await?;
-        for table in ["product_categories", "stock_items", "shared_catalog_products", "price_list_entries", "products"] {
+        for table in ["product_categories", "source_items", "stock_items", "shared_catalog_products", "price_list_entries", "products"] {
             let sql = format!("DELETE FROM {table} WHERE tenant_id = $1 AND sku = $2");
             let done = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(self.tenant.as_str())
@@ -311,6 +320,6 @@ impl Products<'_> {
             load(&mut tx, self.tenant, &skus, Plan::Fresh).await?.into_iter().map(|p| (p.draft.sku.as_str().to_owned(), p)).collect();
         let outcomes = apply_rows(&mut tx, self.tenant, rows, &mut existing, now().millis()).await?;
         tx.commit().await?;
-        Ok(tally(&outcomes))
+        Ok(tally(rows, &outcomes))
     }
 }

@@ -4,12 +4,14 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use hanse_domain::inventory::source::DEFAULT_SOURCE;
 use hanse_domain::money::Weight;
 use hanse_domain::product::{ProductDraft, StockQuantity};
 use hanse_domain::time::Timestamp;
 use sqlx::AnyConnection;
 
 use super::{ImportOutcome, ImportRow, Product};
+use crate::stock::{items, multiple_sources};
 use crate::sql::{Bind, placeholders, values_rows};
 use crate::tenants::TenantId;
 use crate::{Result, StoreError};
@@ -25,6 +27,9 @@ pub(super) enum Applied {
     Created,
     Updated,
     Unchanged,
+    /// Nothing written: the row sets the quantity of a SKU that a source other than `default`
+    /// holds, so it would not say which warehouse holds what (`multiple_sources`).
+    MultipleSources,
 }
 
 /// Inserts a new product (a unique violation is a conflict, never an overwrite).
@@ -47,7 +52,9 @@ pub(super) async fn insert(conn: &mut AnyConnection, tenant: &TenantId, draft: &
 /// Applies `rows` over the stored products `existing` (keyed by SKU; updated in place to the
 /// state after the rows) and reports what each row did, in order. Rows are applied in order, so
 /// a SKU given twice ends as its last row says. Only what differs is written; a row identical to
-/// the stored product writes nothing and keeps its `updated_at`.
+/// the stored product writes nothing and keeps its `updated_at`. A quantity is what the
+/// `default` source holds, and so the stock on hand: a row changing the quantity of a SKU that
+/// another source holds is refused whole.
 pub(super) async fn apply_rows(
     conn: &mut AnyConnection,
     tenant: &TenantId,
@@ -60,8 +67,18 @@ pub(super) async fn apply_rows(
     let mut changed = BTreeSet::new();
     let mut categories_changed = BTreeSet::new();
     let mut stock_changed = BTreeSet::new();
+    let restocked: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.quantity.is_some_and(|q| existing.get(r.draft.sku.as_str()).is_some_and(|p| p.quantity != q.get())))
+        .map(|r| r.draft.sku.as_str())
+        .collect();
+    let split = items::held_elsewhere(conn, tenant, &restocked).await?;
     for row in rows {
         let sku = row.draft.sku.as_str().to_owned();
+        if row.quantity.is_some() && split.contains(&sku) {
+            outcomes.push(Applied::MultipleSources);
+            continue;
+        }
         let before = existing.get(&sku);
         let after = merged(row, before, at);
         let outcome = match before {
@@ -109,13 +126,15 @@ pub(super) async fn apply_rows(
 }
 
 /// Counts outcomes.
-pub(super) fn tally(outcomes: &[Applied]) -> ImportOutcome {
+/// Counts the outcomes of `rows`, and says why each refused row was.
+pub(super) fn tally(rows: &[ImportRow], outcomes: &[Applied]) -> ImportOutcome {
     let mut tally = ImportOutcome::default();
-    for outcome in outcomes {
+    for (position, (row, outcome)) in rows.iter().zip(outcomes).enumerate() {
         match outcome {
             Applied::Created => tally.created += 1,
             Applied::Updated => tally.updated += 1,
             Applied::Unchanged => tally.unchanged += 1,
+            Applied::MultipleSources => tally.refused.push((position, multiple_sources(row.draft.sku.as_str()))),
         }
     }
     tally
@@ -224,6 +243,8 @@ async fn replace_categories(conn: &mut AnyConnection, tenant: &TenantId, product
     Ok(())
 }
 
+/// Writes the stock on hand of `products`, and what the `default` source holds, which is the
+/// same: no other source holds them.
 async fn upsert_stock(conn: &mut AnyConnection, tenant: &TenantId, products: &[&Product], at: i64) -> Result<()> {
     for chunk in products.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
@@ -237,7 +258,8 @@ async fn upsert_stock(conn: &mut AnyConnection, tenant: &TenantId, products: &[&
         }
         query.execute(&mut *conn).await?;
     }
-    Ok(())
+    let held: Vec<(&str, &str, i64)> = products.iter().map(|p| (p.draft.sku.as_str(), DEFAULT_SOURCE, p.quantity)).collect();
+    items::write(conn, tenant, &held).await
 }
 
 /// Shows new products in the public catalog, as Magento does; the merchant narrows it later.

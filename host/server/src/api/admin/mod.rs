@@ -13,6 +13,7 @@ mod products;
 mod segments;
 mod settings;
 mod shared_catalogs;
+mod sources;
 mod tax_rates;
 
 pub use companies::AUDIT_LIMIT;
@@ -30,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(import::router())
         .merge(categories::router())
         .merge(inventory::router())
+        .merge(sources::router())
         .merge(plugins::router())
         .merge(customer_groups::router())
         .merge(companies::router())

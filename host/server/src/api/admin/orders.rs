@@ -8,6 +8,7 @@ use hanse_domain::FieldErrors;
 use hanse_domain::company::profile::parse_optional_text;
 use hanse_domain::credit::{parse_amount, parse_signed_amount};
 use hanse_domain::currency::Currency;
+use hanse_domain::inventory::source::SourceCode;
 use hanse_domain::order::{OrderStatus, RefundRequest};
 use hanse_store::{OrderFilter, RefundInput, ShipLine, ShipmentInput};
 use utoipa_axum::router::OpenApiRouter;
@@ -116,8 +117,10 @@ async fn cancel_order(AdminTenant(tenant): AdminTenant, State(state): State<AppS
     Ok(Json(OrderOut::from(&state.store().orders(&tenant.id).cancel(&id, MERCHANT, &comment).await?)))
 }
 
-/// Record a shipment of some or all of what is left: its units leave stock on hand and their
-/// reservations are compensated. The order becomes `shipped` once every unit has shipped.
+/// Record a shipment of some or all of what is left: its units leave their sources (the
+/// `source` named, else the enabled sources in priority order, each giving what it holds), and
+/// so stock on hand, and their reservations are compensated; the answer says what came from
+/// where. The order becomes `shipped` once every unit has shipped.
 #[utoipa::path(
     post, path = "/orders/{id}/shipments", tag = "admin",
     params(("id" = String, Path, description = "Order id")),
@@ -126,8 +129,8 @@ async fn cancel_order(AdminTenant(tenant): AdminTenant, State(state): State<AppS
         (status = 201, body = ShipmentCreated),
         (status = 401, body = ErrorBody),
         (status = 404, body = ErrorBody),
-        (status = 409, description = "`shipment_quantity_invalid`, `insufficient_stock` or `order_transition_refused`", body = ErrorBody),
-        (status = 422, body = ErrorBody),
+        (status = 409, description = "`shipment_quantity_invalid`, `insufficient_stock` (the sources do not hold the units), `source_disabled` or `order_transition_refused`", body = ErrorBody),
+        (status = 422, description = "`unknown_source`, `validation_failed`", body = ErrorBody),
     ),
     security(("admin_token" = []))
 )]
@@ -139,13 +142,15 @@ async fn ship_order(
 ) -> ApiResult<(StatusCode, Json<ShipmentCreated>)> {
     let carrier = hanse_domain::tenant::parse_name(&body.carrier, 100).map_err(|e| ApiError::invalid_field("carrier", e))?;
     let tracking = parse_optional_text(body.tracking.as_deref().unwrap_or(""), 100).map_err(|e| ApiError::invalid_field("tracking", e))?;
+    let source = body.source.as_deref().map(SourceCode::parse).transpose().map_err(|e| ApiError::invalid_field("source", e))?;
     let input = ShipmentInput {
         carrier,
         tracking,
         lines: body.lines.map(|lines| lines.into_iter().map(|l| ShipLine { sku: l.sku, quantity: l.quantity }).collect()),
+        source: source.map(|code| code.to_string()),
     };
-    let (order, shipment_id) = state.store().orders(&tenant.id).ship(&id, &input, MERCHANT).await?;
-    Ok((StatusCode::CREATED, Json(ShipmentCreated { shipment_id, order: OrderOut::from(&order) })))
+    let (order, shipment) = state.store().orders(&tenant.id).ship(&id, &input, MERCHANT).await?;
+    Ok((StatusCode::CREATED, Json(ShipmentCreated { shipment_id: shipment.id.clone(), shipment: (&shipment).into(), order: OrderOut::from(&order) })))
 }
 
 /// Parses a refund: each refused field is named at once.

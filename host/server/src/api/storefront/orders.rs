@@ -67,7 +67,7 @@ async fn list_orders(buyer: SignedIn, State(state): State<AppState>, QueryParams
     responses((status = 200, body = OrderOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
 )]
 async fn get_order(buyer: SignedIn, State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<OrderOut>> {
-    Ok(Json(OrderOut::from(&visible_order(&state, &buyer, &id).await?)))
+    Ok(Json(OrderOut::from(&visible_order(&state, &buyer, &id).await?).for_buyer()))
 }
 
 /// Copy an order's lines into the cart, each with a quick-order outcome code: products no
