@@ -419,7 +419,8 @@ pub struct CreditMemoLineOut {
     pub amount: String,
     /// Units that had not shipped: their stock reservation was given back.
     pub unshipped: i64,
-    /// Units that had shipped and went back to stock on hand.
+    /// Units that had shipped and went back to stock: to the source the order's shipments took
+    /// the SKU from first (its stock on hand while it is enabled), else to `default`.
     pub restocked: i64,
 }
 

@@ -60,7 +60,8 @@ pub struct CreditMemoLine {
     pub amount: i64,
     /// Units that had not shipped: their reservation was compensated.
     pub unshipped: i64,
-    /// Units that had shipped and went back to stock on hand.
+    /// Units that had shipped and went back to stock: to the source the order's shipments took
+    /// the SKU from first (its stock on hand while it is enabled), else to `default`.
     pub restocked: i64,
 }
 

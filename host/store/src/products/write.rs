@@ -11,7 +11,7 @@ use hanse_domain::time::Timestamp;
 use sqlx::AnyConnection;
 
 use super::{ImportOutcome, ImportRow, Product};
-use crate::stock::{items, multiple_sources};
+use crate::stock::{self, items, multiple_sources};
 use crate::sql::{Bind, placeholders, values_rows};
 use crate::tenants::TenantId;
 use crate::{Result, StoreError};
@@ -72,6 +72,9 @@ pub(super) async fn apply_rows(
         .filter(|r| r.quantity.is_some_and(|q| existing.get(r.draft.sku.as_str()).is_some_and(|p| p.quantity != q.get())))
         .map(|r| r.draft.sku.as_str())
         .collect();
+    // Their stock rows are locked before asking which other sources hold them, as every writer
+    // of what sources hold does: none can add units elsewhere before this transaction ends.
+    stock::lock(conn, tenant, &restocked).await?;
     let split = items::held_elsewhere(conn, tenant, &restocked).await?;
     for row in rows {
         let sku = row.draft.sku.as_str().to_owned();

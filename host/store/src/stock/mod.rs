@@ -193,6 +193,11 @@ async fn levels(conn: &mut AnyConnection, tenant: &TenantId, skus: &[&str], plan
     rows.into_iter().map(|row| Ok((row.sku.clone(), (row.level()?, row.notify_qty)))).collect()
 }
 
+/// Locks the stock rows of `skus` that exist, in SKU order, until the transaction ends.
+pub(crate) async fn lock(conn: &mut AnyConnection, tenant: &TenantId, skus: &[&str]) -> Result<()> {
+    levels(conn, tenant, skus, Plan::Locked).await.map(|_| ())
+}
+
 /// Takes `lines` (SKU, units; each SKU once) for `order_id`: every line whose product manages
 /// stock must be reservable, or nothing is written and the first line that is not is answered.
 /// Lines of products that do not manage stock pass untouched.
@@ -433,7 +438,7 @@ pub(crate) async fn source_toggled(conn: &mut AnyConnection, tenant: &TenantId, 
 pub(crate) async fn lock_source_stock(conn: &mut AnyConnection, tenant: &TenantId, code: &str) -> Result<Vec<(String, i64)>> {
     let held = items::of_source(conn, tenant, code).await?;
     let skus: Vec<&str> = held.iter().map(|(sku, _)| sku.as_str()).collect();
-    levels(conn, tenant, &skus, Plan::Locked).await?;
+    lock(conn, tenant, &skus).await?;
     // Read again under the locks: a shipment may have taken units meanwhile.
     items::of_source(conn, tenant, code).await
 }
@@ -555,7 +560,7 @@ impl Stock<'_> {
         let mut skus: Vec<&str> = rows.iter().map(|(sku, _)| sku.as_str()).collect();
         skus.sort_unstable();
         skus.dedup();
-        levels(&mut tx, self.tenant, &skus, Plan::Locked).await?;
+        lock(&mut tx, self.tenant, &skus).await?;
         let mut outcomes = Vec::with_capacity(rows.len());
         for (sku, update) in rows {
             outcomes.push(match self.apply(&mut tx, sku, update, &sources).await {
