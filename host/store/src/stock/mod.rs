@@ -230,8 +230,8 @@ pub(crate) struct Compensation<'a> {
     pub sku: &'a str,
     /// Units whose reservation is compensated (+qty in the ledger).
     pub release: i64,
-    /// Units added to stock on hand: negative when a shipment takes them out, positive when a
-    /// refund returns shipped units to stock.
+    /// Units added to their source, and so to stock on hand while it is enabled: negative when
+    /// a shipment takes them out, positive when a refund returns shipped units to stock.
     pub on_hand: i64,
     /// The source they leave or return to. Units taken out without one come from the enabled
     /// sources by priority ([`select_sources`]); units returned go to `default` when this
