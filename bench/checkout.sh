@@ -10,7 +10,7 @@
 #
 # Setup goes straight into the database through the store (no argon2 per buyer): SKUS products
 # with 10^9 in stock; per buyer an active company, its admin with a session, a credit line and a
-# cart of LINES distinct SKUs drawn uniformly from the 1,000 (1 to 20 units each). 100 warm-up
+# cart of LINES distinct SKUs drawn uniformly from them (1 to 20 units each). 100 warm-up
 # orders on extra buyers, then (PostgreSQL) ANALYZE of the tables checkout writes, as autoanalyze
 # would have run by then, then the timed run. Afterwards the books must balance: one order per
 # checkout, carts empty, stock reserved = units ordered, no inventory or credit drift. Progress

@@ -345,12 +345,21 @@ impl Orders<'_> {
             return Err(StoreError::Refused("invoice_not_open", format!("the invoice is {}", invoice.status)));
         }
         let at = now();
-        sqlx::query("UPDATE invoices SET status = 'paid', paid_at = $3 WHERE tenant_id = $1 AND id = $2")
-            .bind(self.tenant.as_str())
-            .bind(id)
-            .bind(at.millis())
-            .execute(&mut *tx)
-            .await?;
+        // Only an invoice still open: a cancel or refund that committed since it was read has
+        // canceled or reduced it, and must not be overwritten (the read above takes no lock).
+        // The amount paid is the one the update saw (a refund may have reduced it).
+        let paid: Option<i64> = sqlx::query_scalar(
+            "UPDATE invoices SET status = 'paid', paid_at = $3 WHERE tenant_id = $1 AND id = $2 AND status = 'open' RETURNING amount",
+        )
+        .bind(self.tenant.as_str())
+        .bind(id)
+        .bind(at.millis())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(amount) = paid else {
+            return Err(StoreError::Refused("invoice_not_open", "the invoice was canceled meanwhile".into()));
+        };
+        invoice.amount = amount;
         let currency = hanse_domain::currency::Currency::parse(&invoice.currency).map_err(|e| StoreError::corrupt("invoice currency", e))?;
         let payload = json!({ "invoice_id": id, "order_id": invoice.order_id, "amount": format_amount(invoice.amount, currency), "actor": actor });
         outbox::event(&mut tx, self.tenant, "invoice.paid", &payload).await?;
