@@ -228,10 +228,16 @@ impl Products<'_> {
         Ok(load_bare(&mut conn, self.tenant, &skus, Plan::Kept).await?.into_iter().map(|p| (p.draft.sku.as_str().to_owned(), p)).collect())
     }
 
-    /// Deletes a product with its category assignments and stock (what every source held of it).
+    /// Deletes a product with its category assignments and stock: what every source held of
+    /// it, its reservation ledger and back-in-stock subscriptions. Orders keep their lines; a
+    /// later shipment, cancel or refund of them moves no stock of a SKU that is gone, so the
+    /// ledger of a SKU created again under the same name starts empty.
     pub async fn delete(&self, sku: &Sku) -> Result<()> {
         let mut tx = self.store.begin_write().await?;
-        for table in ["product_categories", "source_items", "stock_items", "shared_catalog_products", "price_list_entries", "products"] {
+        // Locked in the order every writer of stock takes, before any row goes: deleting
+        // `source_items` first would lock them ahead of the stock row, the reverse of a shipment.
+        crate::stock::lock_with_products(&mut tx, self.tenant, &[sku.as_str()]).await?;
+        for table in ["product_categories", "source_items", "stock_items", "stock_reservations", "stock_alerts", "shared_catalog_products", "price_list_entries", "products"] {
             let sql = format!("DELETE FROM {table} WHERE tenant_id = $1 AND sku = $2");
             let done = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(self.tenant.as_str())

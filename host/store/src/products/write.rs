@@ -72,9 +72,10 @@ pub(super) async fn apply_rows(
         .filter(|r| r.quantity.is_some_and(|q| existing.get(r.draft.sku.as_str()).is_some_and(|p| p.quantity != q.get())))
         .map(|r| r.draft.sku.as_str())
         .collect();
-    // Their stock rows are locked before asking which other sources hold them, as every writer
-    // of what sources hold does: none can add units elsewhere before this transaction ends.
-    stock::lock(conn, tenant, &restocked).await?;
+    // Their product and stock rows are locked before asking which other sources hold them, as
+    // every writer of what sources hold does: none can add units elsewhere before this
+    // transaction ends, not even to a SKU without a stock row yet.
+    stock::lock_with_products(conn, tenant, &restocked).await?;
     let split = items::held_elsewhere(conn, tenant, &restocked).await?;
     for row in rows {
         let sku = row.draft.sku.as_str().to_owned();

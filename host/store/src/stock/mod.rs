@@ -198,6 +198,21 @@ pub(crate) async fn lock(conn: &mut AnyConnection, tenant: &TenantId, skus: &[&s
     levels(conn, tenant, skus, Plan::Locked).await.map(|_| ())
 }
 
+/// Locks the product rows of `skus` (sorted or not), then their stock rows, until the
+/// transaction ends. Taken by every writer that may write a SKU's first stock row or delete it:
+/// a SKU without one has no stock row to lock, so two first writes (to two sources, or a
+/// product's quantity and a source's) would each miss the other's units. Orders never lock
+/// products, so the order sources → products → stock rows cannot cross theirs.
+pub(crate) async fn lock_with_products(conn: &mut AnyConnection, tenant: &TenantId, skus: &[&str]) -> Result<()> {
+    if skus.is_empty() {
+        return Ok(());
+    }
+    let rest = format!("FROM products WHERE tenant_id = $1 AND {}", Dialect::of(conn).in_set("sku", 2));
+    let binds = vec![Bind::Text(tenant.as_str().to_owned()), Bind::Text(key_set(skus))];
+    let _: Vec<(String,)> = fetch_planned(conn, Plan::Locked, "sku", &rest, Some("sku"), binds, "products").await?;
+    lock(conn, tenant, skus).await
+}
+
 /// Takes `lines` (SKU, units; each SKU once) for `order_id`: every line whose product manages
 /// stock must be reservable, or nothing is written and the first line that is not is answered.
 /// Lines of products that do not manage stock pass untouched.
@@ -416,9 +431,12 @@ pub(crate) async fn announce(conn: &mut AnyConnection, tenant: &TenantId, moves:
 /// row was locked. The stock rows of every SKU it has a row for are locked, even those it holds
 /// none of: a refund returning units to it then waits for this change, or this one for it.
 pub(crate) async fn source_toggled(conn: &mut AnyConnection, tenant: &TenantId, code: &str, enabled: bool) -> Result<()> {
-    let held = items::of_source(conn, tenant, code).await?;
-    let skus: Vec<&str> = held.iter().map(|(sku, _)| sku.as_str()).collect();
+    let rows = items::of_source(conn, tenant, code).await?;
+    let skus: Vec<&str> = rows.iter().map(|(sku, _)| sku.as_str()).collect();
     let found = levels(conn, tenant, &skus, Plan::Locked).await?;
+    // Read again under the locks: a shipment or refund may have moved units meanwhile. No row
+    // can have appeared: adding units to this source takes its row's lock, held here.
+    let held = items::of_source(conn, tenant, code).await?;
     let sign = if enabled { 1 } else { -1 };
     let moves: Vec<Moved> = held
         .iter()
@@ -542,6 +560,7 @@ impl Stock<'_> {
     pub async fn update(&self, sku: &Sku, update: StockUpdate) -> Result<StockRecord> {
         let mut tx = self.store.begin_write().await?;
         let sources = lock_named_sources(&mut tx, self.tenant, std::slice::from_ref(&update)).await?;
+        lock_with_products(&mut tx, self.tenant, &[sku.as_str()]).await?;
         self.apply(&mut tx, sku, &update, &sources).await?;
         let record = self.read(&mut tx, sku, Plan::Kept).await?;
         tx.commit().await?;
@@ -553,14 +572,15 @@ impl Stock<'_> {
     /// quantity but no source for a SKU several sources hold, is refused alone.
     pub async fn import(&self, rows: &[(Sku, StockUpdate)]) -> Result<Vec<StockRowOutcome>> {
         let mut tx = self.store.begin_write().await?;
-        // The sources named, then every stock row in SKU order, before any row is applied: the
-        // order every writer of stock locks in, so an import never deadlocks with an order.
+        // The sources named, then every product and stock row in SKU order, before any row is
+        // applied: the order every writer of stock locks in, so an import never deadlocks with
+        // an order.
         let updates: Vec<StockUpdate> = rows.iter().map(|(_, update)| update.clone()).collect();
         let sources = lock_named_sources(&mut tx, self.tenant, &updates).await?;
         let mut skus: Vec<&str> = rows.iter().map(|(sku, _)| sku.as_str()).collect();
         skus.sort_unstable();
         skus.dedup();
-        lock(&mut tx, self.tenant, &skus).await?;
+        lock_with_products(&mut tx, self.tenant, &skus).await?;
         let mut outcomes = Vec::with_capacity(rows.len());
         for (sku, update) in rows {
             outcomes.push(match self.apply(&mut tx, sku, update, &sources).await {
