@@ -263,3 +263,17 @@ async fn a_refund_on_terms_comes_off_the_open_invoice_or_is_settled_outside() {
     assert_eq!((invoice.amount, invoice.status.as_str()), (200_000, "paid"));
     s.books_balance().await;
 }
+
+#[tokio::test]
+async fn a_payment_known_ahead_is_written_with_the_order_and_corrected_when_it_changed() {
+    let s = setup().await;
+    let ahead = PaymentOutcome::Authorized("auth-1".into());
+    let new = || NewOrder { on_account: false, payment: Some(ahead.clone()), ..s.order(vec![line("A", 1, 100_000)]) };
+    let same = s.place(new(), ahead.clone()).await.id;
+    let changed = s.place(new(), PaymentOutcome::Pending("later-2".into())).await.id;
+    let orders = s.store.orders(&s.tenant.id);
+    for (id, status, reference) in [(same, "authorized", "auth-1"), (changed, "pending", "later-2")] {
+        let order = orders.detail(&id).await.unwrap().order;
+        assert_eq!((order.payment_status.as_str(), order.payment_reference.as_str()), (status, reference), "what finish was given is stored");
+    }
+}

@@ -23,7 +23,7 @@ use crate::plugins::limits::PluginLimits;
 use crate::plugins::replay;
 use crate::state::AppState;
 
-/// The longest an authorization may run (it runs inside the order's transaction).
+/// The longest an authorization may run (it may run inside the order's transaction).
 const AUTHORIZE_DEADLINE: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// The code of the built-in payment on account.
@@ -141,8 +141,9 @@ pub async fn authorize(state: &AppState, method: &OfferedMethod, payable: &Payab
         MethodKind::OnAccount(Some(rules)) => (rules, ON_ACCOUNT_RULES.1.to_owned()),
         MethodKind::Plugin(plugin, code) => (plugin, code.clone()),
     };
-    // The call runs while the order's transaction holds its locks (on SQLite, the database's
-    // write lock): however long a tenant's plan lets plugins run, authorizing gets at most this.
+    // The call may run while the order's transaction holds its locks (on SQLite, the
+    // database's write lock): however long a tenant's plan lets plugins run, authorizing gets
+    // at most this.
     let mut limits = PluginLimits::of(payable.tenant).apply();
     limits.deadline = limits.deadline.min(AUTHORIZE_DEADLINE);
     let (execution, _) = state

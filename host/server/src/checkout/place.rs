@@ -3,8 +3,9 @@
 //! Everything that can be worked out without writing is worked out first: the priced cart,
 //! the destination, the chosen shipping rate, tax and totals, the chosen payment method. Then
 //! one store transaction claims the key, reserves the stock and charges the credit; the payment
-//! is authorized inside it, so a plugin that traps or declines leaves nothing behind; and the
-//! order is written and committed.
+//! counts as authorized inside it (asked before it opens, and again inside when the credit
+//! changed meanwhile), so a plugin that traps or declines leaves nothing behind; and the order
+//! is written and committed.
 
 use axum::http::StatusCode;
 use hanse_domain::company::permission::{SALES_PAYMENT_ACCOUNT, SALES_PLACE_ORDER};
@@ -130,6 +131,11 @@ async fn place_once(state: &AppState, buyer: &SignedIn, body: &CheckoutIn, key: 
     let Some(rate) = draft.rate.clone() else {
         return Err(ApiError::internal("a checkout draft without its shipping rate"));
     };
+    // Authorized before the transaction, on the credit read above, so that the plugin call
+    // holds no locks (on SQLite, not the database's one writer). A plugin answers from its
+    // input alone: when the credit under the locks is the same, this answer is the one it would
+    // give there; otherwise it is asked again below. Its refusal counts only then too.
+    let early = payment::authorize(state, &method, &payable).await;
     let new = NewOrder {
         company_id: buyer.membership.company_id.clone(),
         buyer_id: buyer.buyer.id.clone(),
@@ -146,6 +152,7 @@ async fn place_once(state: &AppState, buyer: &SignedIn, body: &CheckoutIn, key: 
         plugins: json!({ "pricing": draft.quote.pricing_plugins, "shipping": rate.plugin, "payment": method.stamp() }),
         idempotency_key: key,
         request_hash: Some(request_hash.clone()),
+        payment: early.as_ref().ok().cloned(),
         lines: draft
             .quote
             .lines
@@ -198,9 +205,12 @@ async fn place_once(state: &AppState, buyer: &SignedIn, body: &CheckoutIn, key: 
             })));
         }
     };
-    // Authorized inside the transaction: a decline or a failing plugin rolls it all back.
-    let payable = Payable { available_credit: available_before, ..payable };
-    let outcome = payment::authorize(state, &method, &payable).await?;
+    // A decline or a failing plugin rolls it all back.
+    let outcome = if available_before == credit {
+        early?
+    } else {
+        payment::authorize(state, &method, &Payable { available_credit: available_before, ..payable }).await?
+    };
     let order = placing.finish(outcome).await?;
     metrics::counter!("orders_placed_total").increment(1);
     Ok(Placed { order, replayed: false })

@@ -85,6 +85,10 @@ pub struct NewOrder {
     pub request_hash: Option<String>,
     /// The lines (each SKU once), in cart order.
     pub lines: Vec<NewLine>,
+    /// How it is paid, when that is known before it is written (authorized ahead): written with
+    /// the order's row, so that [`Placing::finish`] with the same outcome does not write it
+    /// again. `None`: the row says `pending` until then.
+    pub payment: Option<PaymentOutcome>,
 }
 
 /// How the payment was settled.
@@ -134,6 +138,18 @@ pub struct Placing {
     moves: Vec<Moved>,
 }
 
+impl PaymentOutcome {
+    /// The order's payment columns: status and reference.
+    fn columns(&self) -> (PaymentStatus, &str) {
+        match self {
+            PaymentOutcome::Authorized(r) => (PaymentStatus::Authorized, r),
+            PaymentOutcome::Pending(r) => (PaymentStatus::Pending, r),
+            PaymentOutcome::OnAccount(r) => (PaymentStatus::OnAccount, r),
+            PaymentOutcome::OnTerms { reference, .. } => (PaymentStatus::OnTerms, reference),
+        }
+    }
+}
+
 impl Orders<'_> {
     /// Starts placing `order`: opens the write transaction and claims the idempotency key. When
     /// the buyer already placed an order with the key, answers it instead.
@@ -144,11 +160,12 @@ impl Orders<'_> {
         let id = new_id("ord_");
         let at = now().millis();
         let address = serde_json::to_string(&order.shipping_address).map_err(|e| StoreError::corrupt("order address", e))?;
+        let (payment, reference) = order.payment.as_ref().map_or((PaymentStatus::Pending, ""), PaymentOutcome::columns);
         let inserted = sqlx::query(
             "INSERT INTO orders (tenant_id, id, company_id, buyer_id, status, currency, subtotal, shipping, tax, grand_total,
                  shipping_method, shipping_label, shipping_address, payment_method, payment_label, payment_status, payment_reference,
                  po_number, plugins, idempotency_key, request_hash, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, '', $17, $18, $19, $20, $21, $21)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $22, $17, $18, $19, $20, $21, $21)",
         )
         .bind(self.tenant.as_str())
         .bind(id.as_str())
@@ -165,12 +182,13 @@ impl Orders<'_> {
         .bind(address)
         .bind(order.payment_method.0.as_str())
         .bind(order.payment_method.1.as_str())
-        .bind(PaymentStatus::Pending.as_str())
+        .bind(payment.as_str())
         .bind(order.po_number.as_str())
         .bind(order.plugins.to_string())
         .bind(order.idempotency_key.as_deref())
         .bind(order.request_hash.as_deref())
         .bind(at)
+        .bind(reference)
         .execute(&mut *tx)
         .await;
         match (inserted, &order.idempotency_key) {
@@ -283,19 +301,17 @@ impl Placing {
             }
             query.execute(&mut **tx).await?;
         }
-        let (status, reference) = match &payment {
-            PaymentOutcome::Authorized(r) => (PaymentStatus::Authorized, r),
-            PaymentOutcome::Pending(r) => (PaymentStatus::Pending, r),
-            PaymentOutcome::OnAccount(r) => (PaymentStatus::OnAccount, r),
-            PaymentOutcome::OnTerms { reference, .. } => (PaymentStatus::OnTerms, reference),
-        };
-        sqlx::query("UPDATE orders SET payment_status = $3, payment_reference = $4 WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant.as_str())
-            .bind(id.as_str())
-            .bind(status.as_str())
-            .bind(reference.as_str())
-            .execute(&mut **tx)
-            .await?;
+        let (status, reference) = payment.columns();
+        let reference = reference.to_owned();
+        if self.order.payment.as_ref() != Some(&payment) {
+            sqlx::query("UPDATE orders SET payment_status = $3, payment_reference = $4 WHERE tenant_id = $1 AND id = $2")
+                .bind(tenant.as_str())
+                .bind(id.as_str())
+                .bind(status.as_str())
+                .bind(reference.as_str())
+                .execute(&mut **tx)
+                .await?;
+        }
         super::manage::record_status(tx, &tenant, &id, OrderStatus::Pending, &self.order.buyer_id, "placed", at).await?;
         let mut invoice = None;
         if let PaymentOutcome::OnTerms { due_days, .. } = payment {
@@ -350,7 +366,7 @@ impl Placing {
             payment_method: order.payment_method.0,
             payment_label: order.payment_method.1,
             payment_status: status,
-            payment_reference: reference.clone(),
+            payment_reference: reference,
             po_number: order.po_number,
             plugins: order.plugins,
             created_at: Timestamp::from_millis(at),

@@ -93,6 +93,7 @@ impl Setup {
             idempotency_key: None,
             request_hash: None,
             lines,
+            payment: None,
         }
     }
 
