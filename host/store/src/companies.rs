@@ -11,6 +11,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::ids::{new_id, now};
+use crate::sql::{Batch, Bind};
 use crate::tenants::TenantId;
 use crate::{Result, Store, StoreError, audit, outbox, segments};
 use hanse_domain::segment::{Facts, Field};
@@ -358,13 +359,23 @@ impl Facts for Company {
 /// the company's order history, and re-evaluates the company's segments when any segment
 /// looks at that history, in the caller's transaction.
 pub(crate) async fn count_order(conn: &mut AnyConnection, tenant: &TenantId, id: &str, orders: i64, total: i64) -> Result<()> {
-    sqlx::query("UPDATE companies SET order_count = order_count + $3, order_total = order_total + $4 WHERE tenant_id = $1 AND id = $2")
-        .bind(tenant.as_str())
-        .bind(id)
-        .bind(orders)
-        .bind(total)
-        .execute(&mut *conn)
-        .await?;
+    let mut batch = Batch::default();
+    count_order_in(&mut batch, tenant, id, orders, total);
+    batch.run(conn).await?;
+    order_history_counted(conn, tenant, id).await
+}
+
+/// Adds [`count_order`]'s change of the sums to `batch`: [`order_history_counted`] follows
+/// once it ran.
+pub(crate) fn count_order_in(batch: &mut Batch, tenant: &TenantId, id: &str, orders: i64, total: i64) {
+    batch.push(
+        "UPDATE companies SET order_count = order_count + $3, order_total = order_total + $4 WHERE tenant_id = $1 AND id = $2",
+        vec![Bind::Text(tenant.as_str().to_owned()), Bind::Text(id.to_owned()), Bind::Int(orders), Bind::Int(total)],
+    );
+}
+
+/// Refreshes the segments of a company whose order sums changed, when a segment looks at them.
+pub(crate) async fn order_history_counted(conn: &mut AnyConnection, tenant: &TenantId, id: &str) -> Result<()> {
     if segments::any_on_order_history(conn, tenant).await? {
         let company = get(conn, tenant, id).await?.ok_or(StoreError::NotFound("company"))?;
         segments::refresh_company(conn, tenant, &company).await?;

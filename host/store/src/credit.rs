@@ -17,7 +17,7 @@ use sqlx::AnyConnection;
 use crate::ids::{new_id, now};
 use crate::outbox;
 use crate::rows::{Plan, fetch, fetch_planned};
-use crate::sql::Bind;
+use crate::sql::{Batch, Bind};
 use crate::tenants::TenantId;
 use crate::{Result, Store, StoreError};
 
@@ -128,24 +128,29 @@ async fn read(conn: &mut AnyConnection, tenant: &TenantId, company: &str, plan: 
 /// Writes `after` as the company's line, with its history entry and event.
 async fn write(conn: &mut AnyConnection, tenant: &TenantId, before: &CreditAccount, after: CreditLine, operation: CreditOperation, note: CreditNote<'_>) -> Result<CreditAccount> {
     let at = now().millis();
-    sqlx::query("UPDATE company_credits SET credit_limit = $3, balance = $4, allow_exceed = $5, updated_at = $6 WHERE tenant_id = $1 AND company_id = $2")
-        .bind(tenant.as_str())
-        .bind(before.company_id.as_str())
-        .bind(after.limit)
-        .bind(after.balance)
-        .bind(i64::from(after.allow_exceed))
-        .bind(at)
-        .execute(&mut *conn)
-        .await?;
+    // The line, its history entry and the event: one round trip.
+    let mut batch = Batch::default();
+    batch.push(
+        "UPDATE company_credits SET credit_limit = $3, balance = $4, allow_exceed = $5, updated_at = $6 WHERE tenant_id = $1 AND company_id = $2",
+        vec![
+            Bind::Text(tenant.as_str().to_owned()),
+            Bind::Text(before.company_id.clone()),
+            Bind::Int(after.limit),
+            Bind::Int(after.balance),
+            Bind::Int(i64::from(after.allow_exceed)),
+            Bind::Int(at),
+        ],
+    );
     let amount = after.balance - before.line.balance;
-    history(conn, tenant, &before.company_id, operation, amount, after, note, at).await?;
-    changed(conn, tenant, &before.company_id, &before.currency, operation, amount, after, note.order_id).await?;
+    history(&mut batch, tenant, &before.company_id, operation, amount, after, note, at);
+    changed(&mut batch, tenant, &before.company_id, &before.currency, operation, amount, after, note.order_id)?;
+    batch.run(conn).await?;
     Ok(CreditAccount { line: after, updated_at: Timestamp::from_millis(at), ..before.clone() })
 }
 
-/// Queues the `credit.changed` event, amounts in the line's currency.
+/// Adds the `credit.changed` event to `batch`, amounts in the line's currency.
 #[allow(clippy::too_many_arguments)]
-async fn changed(conn: &mut AnyConnection, tenant: &TenantId, company: &str, currency: &str, operation: CreditOperation, amount: i64, line: CreditLine, order_id: Option<&str>) -> Result<()> {
+fn changed(batch: &mut Batch, tenant: &TenantId, company: &str, currency: &str, operation: CreditOperation, amount: i64, line: CreditLine, order_id: Option<&str>) -> Result<()> {
     let currency = Currency::parse(currency).map_err(|e| StoreError::corrupt("credit currency", e))?;
     let payload = json!({
         "company_id": company,
@@ -157,32 +162,33 @@ async fn changed(conn: &mut AnyConnection, tenant: &TenantId, company: &str, cur
         "available": format_amount(line.available(), currency),
         "order_id": order_id,
     });
-    outbox::event(conn, tenant, "credit.changed", &payload).await
+    outbox::event_in(batch, tenant, "credit.changed", &payload);
+    Ok(())
 }
 
+/// Adds a history entry to `batch`.
 #[allow(clippy::too_many_arguments)]
-async fn history(conn: &mut AnyConnection, tenant: &TenantId, company: &str, operation: CreditOperation, amount: i64, line: CreditLine, note: CreditNote<'_>, at: i64) -> Result<()> {
-    sqlx::query(
+fn history(batch: &mut Batch, tenant: &TenantId, company: &str, operation: CreditOperation, amount: i64, line: CreditLine, note: CreditNote<'_>, at: i64) {
+    batch.push(
         "INSERT INTO credit_history (tenant_id, id, company_id, operation, amount, balance, credit_limit, available, allow_exceed, actor, order_id, reference, comment, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-    )
-    .bind(tenant.as_str())
-    .bind(new_id("crh_"))
-    .bind(company)
-    .bind(operation.as_str())
-    .bind(amount)
-    .bind(line.balance)
-    .bind(line.limit)
-    .bind(line.available())
-    .bind(i64::from(line.allow_exceed))
-    .bind(note.actor)
-    .bind(note.order_id)
-    .bind(note.reference)
-    .bind(note.comment)
-    .bind(at)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+        vec![
+            Bind::Text(tenant.as_str().to_owned()),
+            Bind::Text(new_id("crh_")),
+            Bind::Text(company.to_owned()),
+            Bind::Text(operation.as_str().to_owned()),
+            Bind::Int(amount),
+            Bind::Int(line.balance),
+            Bind::Int(line.limit),
+            Bind::Int(line.available()),
+            Bind::Int(i64::from(line.allow_exceed)),
+            Bind::Text(note.actor.to_owned()),
+            Bind::OptText(note.order_id.map(str::to_owned)),
+            Bind::Text(note.reference.to_owned()),
+            Bind::Text(note.comment.to_owned()),
+            Bind::Int(at),
+        ],
+    );
 }
 
 /// Pays `amount` on account for an order, inside the order's transaction: the line is read
@@ -289,8 +295,10 @@ impl CompanyCredit<'_> {
                 .execute(&mut *tx)
                 .await?;
                 let empty = CreditAccount { company_id: self.company.to_owned(), currency: currency.to_owned(), line, updated_at: Timestamp::from_millis(at) };
-                history(&mut tx, self.tenant, self.company, CreditOperation::Allocated, 0, line, note, at).await?;
-                changed(&mut tx, self.tenant, self.company, currency, CreditOperation::Allocated, 0, line, None).await?;
+                let mut batch = Batch::default();
+                history(&mut batch, self.tenant, self.company, CreditOperation::Allocated, 0, line, note, at);
+                changed(&mut batch, self.tenant, self.company, currency, CreditOperation::Allocated, 0, line, None)?;
+                batch.run(&mut tx).await?;
                 empty
             }
         };

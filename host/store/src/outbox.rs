@@ -5,6 +5,7 @@ use hanse_domain::time::Timestamp;
 use sqlx::{AnyConnection, Row};
 
 use crate::ids::{new_id, now};
+use crate::sql::{Batch, Bind};
 use crate::tenants::TenantId;
 use crate::{Result, Store};
 
@@ -27,22 +28,35 @@ pub struct OutboxMessage {
 
 /// Queues a notification inside the caller's transaction.
 pub(crate) async fn enqueue(conn: &mut AnyConnection, tenant: &TenantId, topic: &str, recipient: &str, payload: &serde_json::Value) -> Result<()> {
-    sqlx::query("INSERT INTO outbox (tenant_id, id, topic, recipient, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(tenant.as_str())
-        .bind(new_id("msg_"))
-        .bind(topic)
-        .bind(recipient)
-        .bind(payload.to_string())
-        .bind(now().millis())
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+    let mut batch = Batch::default();
+    enqueue_in(&mut batch, tenant, topic, recipient, payload);
+    batch.run(conn).await
+}
+
+/// Adds the queueing of a notification to `batch`.
+pub(crate) fn enqueue_in(batch: &mut Batch, tenant: &TenantId, topic: &str, recipient: &str, payload: &serde_json::Value) {
+    batch.push(
+        "INSERT INTO outbox (tenant_id, id, topic, recipient, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        vec![
+            Bind::Text(tenant.as_str().to_owned()),
+            Bind::Text(new_id("msg_")),
+            Bind::Text(topic.to_owned()),
+            Bind::Text(recipient.to_owned()),
+            Bind::Text(payload.to_string()),
+            Bind::Int(now().millis()),
+        ],
+    );
 }
 
 /// Queues an event for the tenant's subscribers (webhooks, ERPs) inside the caller's
 /// transaction. Events have no single recipient: theirs is empty.
 pub(crate) async fn event(conn: &mut AnyConnection, tenant: &TenantId, topic: &str, payload: &serde_json::Value) -> Result<()> {
     enqueue(conn, tenant, topic, "", payload).await
+}
+
+/// Adds an event to `batch` (see [`event`]).
+pub(crate) fn event_in(batch: &mut Batch, tenant: &TenantId, topic: &str, payload: &serde_json::Value) {
+    enqueue_in(batch, tenant, topic, "", payload);
 }
 
 impl Store {

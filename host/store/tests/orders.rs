@@ -273,7 +273,13 @@ async fn a_payment_known_ahead_is_written_with_the_order_and_corrected_when_it_c
     let changed = s.place(new(), PaymentOutcome::Pending("later-2".into())).await.id;
     let orders = s.store.orders(&s.tenant.id);
     for (id, status, reference) in [(same, "authorized", "auth-1"), (changed, "pending", "later-2")] {
-        let order = orders.detail(&id).await.unwrap().order;
+        let detail = orders.detail(&id).await.unwrap();
+        let order = &detail.order;
         assert_eq!((order.payment_status.as_str(), order.payment_reference.as_str()), (status, reference), "what finish was given is stored");
+        // The order's last writes go in one round trip: each of them landed.
+        assert_eq!((detail.order.lines.len(), detail.history.len()), (1, 1));
     }
+    assert_eq!(s.topics().await.iter().filter(|t| *t == "order.placed").count(), 2);
+    let company = s.store.companies(&s.tenant.id).get(&s.company).await.unwrap().unwrap();
+    assert_eq!((company.order_count, company.order_total), (2, 200_000));
 }

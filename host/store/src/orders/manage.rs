@@ -18,7 +18,7 @@ use crate::credit::{self, CreditNote};
 use crate::ids::{new_id, now};
 use crate::outbox;
 use crate::rows::{Plan, fetch};
-use crate::sql::{Bind, values_rows};
+use crate::sql::{Batch, Bind, values_rows};
 use crate::stock::{self, Compensation};
 use crate::tenants::TenantId;
 use crate::{Result, StoreError};
@@ -48,17 +48,25 @@ pub struct ShipmentInput {
 
 /// Appends a status change to an order's history.
 pub(crate) async fn record_status(conn: &mut AnyConnection, tenant: &TenantId, order: &str, status: OrderStatus, actor: &str, comment: &str, at: i64) -> Result<()> {
-    sqlx::query("INSERT INTO order_history (tenant_id, id, order_id, status, actor, comment, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-        .bind(tenant.as_str())
-        .bind(new_id("ohs_"))
-        .bind(order)
-        .bind(status.as_str())
-        .bind(actor)
-        .bind(comment)
-        .bind(at)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+    let mut batch = Batch::default();
+    record_status_in(&mut batch, tenant, order, status, actor, comment, at);
+    batch.run(conn).await
+}
+
+/// Adds [`record_status`]'s write to `batch`.
+pub(crate) fn record_status_in(batch: &mut Batch, tenant: &TenantId, order: &str, status: OrderStatus, actor: &str, comment: &str, at: i64) {
+    batch.push(
+        "INSERT INTO order_history (tenant_id, id, order_id, status, actor, comment, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        vec![
+            Bind::Text(tenant.as_str().to_owned()),
+            Bind::Text(new_id("ohs_")),
+            Bind::Text(order.to_owned()),
+            Bind::Text(status.as_str().to_owned()),
+            Bind::Text(actor.to_owned()),
+            Bind::Text(comment.to_owned()),
+            Bind::Int(at),
+        ],
+    );
 }
 
 const INVOICE_COLUMNS: &str = "id, order_id, company_id, amount, currency, due_at, status, paid_at, created_at";

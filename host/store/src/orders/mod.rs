@@ -459,6 +459,7 @@ impl Orders<'_> {
             for bind in binds {
                 query = match bind {
                     Bind::Text(v) => query.bind(v),
+                    Bind::OptText(v) => query.bind(v),
                     Bind::Int(v) => query.bind(v),
                     Bind::OptInt(v) => query.bind(v),
                 };

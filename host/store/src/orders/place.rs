@@ -26,7 +26,7 @@ use crate::credit::{self, CreditNote};
 use crate::ids::{new_id, now};
 use crate::outbox;
 use crate::rows::Dialect;
-use crate::sql::values_rows;
+use crate::sql::{Batch, Bind, values_rows};
 use crate::stock::{self, Moved, OutOfStock};
 use crate::tenants::TenantId;
 use crate::{Result, StoreError};
@@ -278,58 +278,57 @@ impl Placing {
                 qty_refunded: 0,
             })
             .collect();
-        let tx = &mut self.tx;
+        // Every write below reads nothing the others write: one round trip.
+        let mut batch = Batch::default();
         for (chunk_index, chunk) in lines.chunks(100).enumerate() {
             let sql = format!(
                 "INSERT INTO order_lines (tenant_id, order_id, position, sku, name, quantity, list_price, unit_price, line_total, backordered, explanation) VALUES {}",
                 values_rows(chunk.len(), 11)
             );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(chunk.len() <= 20);
+            let mut binds = Vec::with_capacity(chunk.len() * 11);
             for (i, l) in chunk.iter().enumerate() {
-                query = query
-                    .bind(tenant.as_str())
-                    .bind(id.as_str())
-                    .bind((chunk_index * 100 + i) as i64)
-                    .bind(l.sku.as_str())
-                    .bind(l.name.as_str())
-                    .bind(l.quantity)
-                    .bind(l.list_price)
-                    .bind(l.unit_price)
-                    .bind(l.line_total)
-                    .bind(i64::from(l.backordered))
-                    .bind(l.explanation.to_string());
+                binds.extend([
+                    Bind::Text(tenant.as_str().to_owned()),
+                    Bind::Text(id.clone()),
+                    Bind::Int((chunk_index * 100 + i) as i64),
+                    Bind::Text(l.sku.clone()),
+                    Bind::Text(l.name.clone()),
+                    Bind::Int(l.quantity),
+                    Bind::Int(l.list_price),
+                    Bind::Int(l.unit_price),
+                    Bind::Int(l.line_total),
+                    Bind::Int(i64::from(l.backordered)),
+                    Bind::Text(l.explanation.to_string()),
+                ]);
             }
-            query.execute(&mut **tx).await?;
+            batch.push(&sql, binds);
         }
         let (status, reference) = payment.columns();
         let reference = reference.to_owned();
         if self.order.payment.as_ref() != Some(&payment) {
-            sqlx::query("UPDATE orders SET payment_status = $3, payment_reference = $4 WHERE tenant_id = $1 AND id = $2")
-                .bind(tenant.as_str())
-                .bind(id.as_str())
-                .bind(status.as_str())
-                .bind(reference.as_str())
-                .execute(&mut **tx)
-                .await?;
+            batch.push(
+                "UPDATE orders SET payment_status = $3, payment_reference = $4 WHERE tenant_id = $1 AND id = $2",
+                vec![Bind::Text(tenant.as_str().to_owned()), Bind::Text(id.clone()), Bind::Text(status.as_str().to_owned()), Bind::Text(reference.clone())],
+            );
         }
-        super::manage::record_status(tx, &tenant, &id, OrderStatus::Pending, &self.order.buyer_id, "placed", at).await?;
+        super::manage::record_status_in(&mut batch, &tenant, &id, OrderStatus::Pending, &self.order.buyer_id, "placed", at);
         let mut invoice = None;
         if let PaymentOutcome::OnTerms { due_days, .. } = payment {
             let due_at = at + i64::from(due_days) * 86_400_000;
             let invoice_id = new_id("inv_");
-            sqlx::query(
+            batch.push(
                 "INSERT INTO invoices (tenant_id, id, order_id, company_id, amount, currency, due_at, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8)",
-            )
-            .bind(tenant.as_str())
-            .bind(invoice_id.as_str())
-            .bind(id.as_str())
-            .bind(self.order.company_id.as_str())
-            .bind(self.order.grand_total)
-            .bind(self.order.currency.code())
-            .bind(due_at)
-            .bind(at)
-            .execute(&mut **tx)
-            .await?;
+                vec![
+                    Bind::Text(tenant.as_str().to_owned()),
+                    Bind::Text(invoice_id.clone()),
+                    Bind::Text(id.clone()),
+                    Bind::Text(self.order.company_id.clone()),
+                    Bind::Int(self.order.grand_total),
+                    Bind::Text(self.order.currency.code().to_owned()),
+                    Bind::Int(due_at),
+                    Bind::Int(at),
+                ],
+            );
             invoice = Some(json!({ "id": invoice_id, "due_at": Timestamp::from_millis(due_at).to_string() }));
         }
         let currency = self.order.currency;
@@ -343,9 +342,11 @@ impl Placing {
             "lines": lines.iter().map(|l| json!({"sku": l.sku, "quantity": l.quantity})).collect::<Vec<_>>(),
             "invoice": invoice,
         });
-        outbox::event(tx, &tenant, "order.placed", &payload).await?;
-        companies::count_order(tx, &tenant, &self.order.company_id, 1, self.order.grand_total).await?;
-        stock::announce(tx, &tenant, &self.moves).await?;
+        outbox::event_in(&mut batch, &tenant, "order.placed", &payload);
+        companies::count_order_in(&mut batch, &tenant, &self.order.company_id, 1, self.order.grand_total);
+        batch.run(&mut self.tx).await?;
+        companies::order_history_counted(&mut self.tx, &tenant, &self.order.company_id).await?;
+        stock::announce(&mut self.tx, &tenant, &self.moves).await?;
         self.tx.commit().await?;
         let order = self.order;
         Ok(Order {

@@ -28,7 +28,7 @@ use self::items::SourceRow;
 use crate::ids::{new_id, now};
 use crate::outbox;
 use crate::rows::{Dialect, Plan, fetch, fetch_planned, key_set};
-use crate::sql::{Bind, values_rows};
+use crate::sql::{Batch, Bind, values_rows};
 use crate::tenants::TenantId;
 use crate::{Result, Store, StoreError};
 
@@ -337,48 +337,57 @@ fn source_deltas(line: &Compensation<'_>, level: &StockLevel, sources: &[SourceR
     Ok(takes.into_iter().map(|t| (t.code.to_owned(), -t.quantity)).collect())
 }
 
-/// Appends the ledger entries of `moves` and writes the new sums (and stock on hand) in two
-/// statements, whatever the number of SKUs. A move of stock on hand alone (shipped units
+/// Appends the ledger entries of `moves` and writes the new sums (and stock on hand) in one
+/// round trip, whatever the number of SKUs. A move of stock on hand alone (shipped units
 /// returned by a refund) has no ledger entry: reservations did not change.
 async fn write_moves(conn: &mut AnyConnection, tenant: &TenantId, moves: &[Moved], reason: ReservationReason, order_id: Option<&str>) -> Result<()> {
     if moves.is_empty() {
         return Ok(());
     }
     let at = now().millis();
+    let mut batch = Batch::default();
     let entries: Vec<&Moved> = moves.iter().filter(|m| m.after.reserved != m.before.reserved).collect();
     for chunk in entries.chunks(100) {
         let sql = format!(
             "INSERT INTO stock_reservations (tenant_id, id, sku, quantity, reason, order_id, created_at) VALUES {}",
             values_rows(chunk.len(), 7)
         );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(chunk.len() <= 10);
+        let mut binds = Vec::with_capacity(chunk.len() * 7);
         for m in chunk {
-            query = query
-                .bind(tenant.as_str())
-                .bind(new_id("rsv_"))
-                .bind(m.sku.as_str())
-                .bind(m.after.reserved - m.before.reserved)
-                .bind(reason.as_str())
-                .bind(order_id)
-                .bind(at);
+            binds.extend([
+                Bind::Text(tenant.as_str().to_owned()),
+                Bind::Text(new_id("rsv_")),
+                Bind::Text(m.sku.clone()),
+                Bind::Int(m.after.reserved - m.before.reserved),
+                Bind::Text(reason.as_str().to_owned()),
+                Bind::OptText(order_id.map(str::to_owned)),
+                Bind::Int(at),
+            ]);
         }
-        query.execute(&mut *conn).await?;
+        batch.push(&sql, binds);
     }
-    write_sums(conn, tenant, moves, at).await
+    sums_in(&mut batch, Dialect::of(conn), tenant, moves, at);
+    batch.run(conn).await
 }
 
 /// Writes the new sums (and stock on hand) of `moves` in one statement, whatever the number of
 /// SKUs.
 async fn write_sums(conn: &mut AnyConnection, tenant: &TenantId, moves: &[Moved], at: i64) -> Result<()> {
+    let mut batch = Batch::default();
+    sums_in(&mut batch, Dialect::of(conn), tenant, moves, at);
+    batch.run(conn).await
+}
+
+/// Adds [`write_sums`]'s statement to `batch` (none when nothing moved).
+fn sums_in(batch: &mut Batch, dialect: Dialect, tenant: &TenantId, moves: &[Moved], at: i64) {
     if moves.is_empty() {
-        return Ok(());
+        return;
     }
     // {"sku": [reserved, on hand], ...}: the new values, set in one statement.
     let values: serde_json::Map<String, serde_json::Value> =
         moves.iter().map(|m| (m.sku.clone(), json!([m.after.reserved, m.after.on_hand]))).collect();
     // The key set ($4) makes the rows to change an index lookup; joined on `v.key` alone both
     // backends scanned every stock row of the tenant (30 ms per order at 20,000 SKUs on SQLite).
-    let dialect = Dialect::of(conn);
     let keys = dialect.in_set("stock_items.sku", 4);
     let set = match dialect {
         Dialect::Sqlite => format!(
@@ -391,14 +400,15 @@ async fn write_sums(conn: &mut AnyConnection, tenant: &TenantId, moves: &[Moved]
         ),
     };
     let skus: Vec<&str> = moves.iter().map(|m| m.sku.as_str()).collect();
-    sqlx::query(sqlx::AssertSqlSafe(set))
-        .bind(tenant.as_str())
-        .bind(serde_json::Value::Object(values).to_string())
-        .bind(at)
-        .bind(key_set(&skus))
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+    batch.push(
+        &set,
+        vec![
+            Bind::Text(tenant.as_str().to_owned()),
+            Bind::Text(serde_json::Value::Object(values).to_string()),
+            Bind::Int(at),
+            Bind::Text(key_set(&skus)),
+        ],
+    );
 }
 
 /// Writes the events a stock change causes, in the caller's transaction: `stock.low` when a
