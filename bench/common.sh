@@ -1,7 +1,9 @@
 # Shared by the benchmark scripts: build once, make databases, start and stop a server.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-HANSE="$ROOT/target/release/hanse"
+# HANSE_BENCH_BIN: another server binary (a copy of an earlier build), to compare two versions
+# in alternating runs on one machine.
+HANSE="${HANSE_BENCH_BIN:-$ROOT/target/release/hanse}"
 PG_SERVER="${HANSE_BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432}"
 WORK="$(mktemp -d)"
 trap 'stop_server; rm -rf "$WORK"' EXIT
