@@ -50,8 +50,10 @@ fn cart(config: &str, lines: usize) -> PriceRequest {
 }
 
 fn hostile_call(mode: &str, limits: &Limits) -> (Result<Vec<PriceChange>, PluginError>, Duration, u64) {
+    // Loaded (and on first use compiled) before the clock starts: only the call is timed.
+    let (runtime, plugin, request) = (runtime(), hostile(), cart(&format!(r#"{{"mode":"{mode}"}}"#), 3));
     let started = Instant::now();
-    let execution = runtime().price(&hostile(), &cart(&format!(r#"{{"mode":"{mode}"}}"#), 3), limits);
+    let execution = runtime.price(&plugin, &request, limits);
     (execution.outcome, started.elapsed(), execution.fuel_used)
 }
 
@@ -231,7 +233,8 @@ fn a_plugin_cannot_wait_on_a_timer() {
     let limits = Limits::default();
     let (outcome, took, _) = hostile_call("sleep", &limits);
     assert!(matches!(outcome, Err(PluginError::Trap(ref m)) if m.contains("may not wait")), "{outcome:?}");
-    assert!(took < Duration::from_secs(1), "{took:?}");
+    // Far below the ten seconds asked for, with room for a loaded machine.
+    assert!(took < Duration::from_secs(3), "{took:?}");
 }
 
 #[test]

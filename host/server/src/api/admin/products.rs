@@ -113,6 +113,9 @@ async fn get_product(AdminTenant(tenant): AdminTenant, State(state): State<AppSt
 }
 
 /// Delete a product with its category assignments and stock.
+///
+/// What every source holds of it, its reservation ledger and its back-in-stock subscriptions go
+/// too. Orders keep their lines; shipping, canceling or refunding them later moves no stock of it.
 #[utoipa::path(
     delete, path = "/products/{sku}", tag = "admin",
     params(("sku" = String, Path, description = "SKU")),
