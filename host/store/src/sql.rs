@@ -42,38 +42,68 @@ impl Bind {
 /// first writes are data-modifying `WITH` queries. Only for writes that do not read each
 /// other's effects: PostgreSQL runs them on one snapshot, in no set order. Under SQLite's one
 /// writer every round trip is time the write lock is held; on PostgreSQL each is a protocol
-/// exchange and a statement to plan.
+/// exchange and a statement to plan. Writes with more parameters than one statement may carry
+/// (an order of thousands of lines) go in as many round trips as that takes.
 #[derive(Default)]
 pub(crate) struct Batch {
-    statements: Vec<String>,
-    binds: Vec<Bind>,
+    /// Each write with its parameters, numbered from `$1`.
+    statements: Vec<(String, Vec<Bind>)>,
 }
+
+/// The most parameters one round trip carries: PostgreSQL's protocol allows 65,535 per
+/// statement, and a large quick order's lines alone can pass that.
+const BINDS_PER_TRIP: usize = 30_000;
+
+/// Round trips with at most this many parameters are kept prepared on the connection, like a
+/// cart's usual writes; larger ones come in too many shapes to be worth a cache slot.
+const PREPARED_BINDS: usize = 256;
 
 impl Batch {
     /// Adds `sql`, whose parameters `$1`, `$2`, ... are `binds`.
     pub(crate) fn push(&mut self, sql: &str, binds: Vec<Bind>) {
-        self.statements.push(renumbered(sql, self.binds.len()));
-        self.binds.extend(binds);
+        self.statements.push((sql.to_owned(), binds));
     }
 
-    /// Runs every write added, in one round trip (none when there is none).
+    /// Runs every write added, in as few round trips as [`BINDS_PER_TRIP`] allows (none when
+    /// there is none).
     pub(crate) async fn run(self, conn: &mut AnyConnection) -> Result<()> {
-        let Some((last, first)) = self.statements.split_last() else { return Ok(()) };
-        let sql = match Dialect::of(conn) {
-            Dialect::Sqlite => self.statements.join(";\n"),
-            Dialect::Postgres if first.is_empty() => last.clone(),
-            Dialect::Postgres => {
-                let with: Vec<String> = first.iter().enumerate().map(|(i, s)| format!("w{i} AS ({s})")).collect();
+        let dialect = Dialect::of(conn);
+        let mut trip: Vec<String> = Vec::new();
+        let mut binds: Vec<Bind> = Vec::new();
+        for (sql, more) in self.statements {
+            if !trip.is_empty() && binds.len() + more.len() > BINDS_PER_TRIP {
+                send(conn, dialect, std::mem::take(&mut trip), std::mem::take(&mut binds)).await?;
+            }
+            trip.push(renumbered(&sql, binds.len()));
+            binds.extend(more);
+        }
+        if trip.is_empty() {
+            return Ok(());
+        }
+        send(conn, dialect, trip, binds).await
+    }
+}
+
+/// One round trip of `statements` (at least one), numbered across `binds`.
+async fn send(conn: &mut AnyConnection, dialect: Dialect, mut statements: Vec<String>, binds: Vec<Bind>) -> Result<()> {
+    let sql = match dialect {
+        Dialect::Sqlite => statements.join(";\n"),
+        Dialect::Postgres => {
+            let last = statements.pop().unwrap_or_default();
+            if statements.is_empty() {
+                last
+            } else {
+                let with: Vec<String> = statements.iter().enumerate().map(|(i, s)| format!("w{i} AS ({s})")).collect();
                 format!("WITH {} {last}", with.join(", "))
             }
-        };
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for bind in self.binds {
-            query = bind.bind(query);
         }
-        query.execute(&mut *conn).await?;
-        Ok(())
+    };
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(binds.len() <= PREPARED_BINDS);
+    for bind in binds {
+        query = bind.bind(query);
     }
+    query.execute(&mut *conn).await?;
+    Ok(())
 }
 
 /// `sql` with each parameter `$n` written `$(n + offset)`; a `$` not followed by a digit (a JSON
@@ -105,6 +135,26 @@ fn renumbered(sql: &str, offset: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::{BINDS_PER_TRIP, Batch, Bind};
+
+    #[tokio::test]
+    async fn a_batch_beyond_one_statements_parameters_lands_whole() {
+        let store = crate::testing::fresh_store().await;
+        let mut conn = store.pool.acquire().await.unwrap();
+        sqlx::query("CREATE TEMPORARY TABLE batch_rows (n BIGINT NOT NULL, label TEXT NOT NULL)").execute(&mut *conn).await.unwrap();
+        // 12 statements of 3,000 rows: 72,000 parameters, past PostgreSQL's 65,535 a statement.
+        let mut batch = Batch::default();
+        for chunk in 0..12_i64 {
+            let sql = format!("INSERT INTO batch_rows (n, label) VALUES {}", super::values_rows(3_000, 2));
+            let binds = (0..3_000).flat_map(|i| [Bind::Int(chunk * 3_000 + i), Bind::Text(format!("r{i}"))]).collect();
+            batch.push(&sql, binds);
+        }
+        assert!(12 * 6_000 > 2 * BINDS_PER_TRIP, "three round trips at least");
+        batch.run(&mut conn).await.unwrap();
+        let (rows, sum): (i64, i64) = sqlx::query_as("SELECT COUNT(*), CAST(SUM(n) AS BIGINT) FROM batch_rows").fetch_one(&mut *conn).await.unwrap();
+        assert_eq!((rows, sum), (36_000, 36_000 * 35_999 / 2));
+    }
+
     #[test]
     fn renumbers_parameters_after_earlier_statements() {
         assert_eq!(super::renumbered("UPDATE t SET a = $1 WHERE b = $12 AND c = ($2::json)->>$3", 0), "UPDATE t SET a = $1 WHERE b = $12 AND c = ($2::json)->>$3");
