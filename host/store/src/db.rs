@@ -108,6 +108,10 @@ impl Store {
                         // another connection a reader drops its page cache, and refilling it
                         // with read() calls was a visible share of a busy checkout.
                         conn.execute("PRAGMA mmap_size = 1073741824").await?;
+                        // Statement journals (kept while a statement inside a transaction may
+                        // still fail, e.g. a multi-row insert) in memory: in a temporary file
+                        // they cost an open, writes, a close and an unlink per transaction.
+                        conn.execute("PRAGMA temp_store = MEMORY").await?;
                         // Checkpoints run beside the writers (see `checkpoints`); this one stays
                         // only as a cap on the log's growth should they fall behind.
                         conn.execute("PRAGMA wal_autocheckpoint = 10000").await?;
