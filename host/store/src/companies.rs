@@ -377,10 +377,16 @@ pub(crate) fn count_order_in(batch: &mut Batch, tenant: &TenantId, id: &str, ord
 /// Refreshes the segments of a company whose order sums changed, when a segment looks at them.
 pub(crate) async fn order_history_counted(conn: &mut AnyConnection, tenant: &TenantId, id: &str) -> Result<()> {
     if segments::any_on_order_history(conn, tenant).await? {
-        let company = get(conn, tenant, id).await?.ok_or(StoreError::NotFound("company"))?;
-        segments::refresh_company(conn, tenant, &company).await?;
+        refresh_segments(conn, tenant, id).await?;
     }
     Ok(())
+}
+
+/// Re-evaluates the segments of a company whose order sums changed, for a caller that already
+/// knows a segment looks at them ([`segments::ON_ORDER_HISTORY`]).
+pub(crate) async fn refresh_segments(conn: &mut AnyConnection, tenant: &TenantId, id: &str) -> Result<()> {
+    let company = get(conn, tenant, id).await?.ok_or(StoreError::NotFound("company"))?;
+    segments::refresh_company(conn, tenant, &company).await
 }
 
 /// Creates a buyer account (`email_taken` when the address has one); returns its id.

@@ -127,9 +127,17 @@ async fn read(conn: &mut AnyConnection, tenant: &TenantId, company: &str, plan: 
 
 /// Writes `after` as the company's line, with its history entry and event.
 async fn write(conn: &mut AnyConnection, tenant: &TenantId, before: &CreditAccount, after: CreditLine, operation: CreditOperation, note: CreditNote<'_>) -> Result<CreditAccount> {
-    let at = now().millis();
     // The line, its history entry and the event: one round trip.
     let mut batch = Batch::default();
+    let account = write_in(&mut batch, tenant, before, after, operation, note)?;
+    batch.run(conn).await?;
+    Ok(account)
+}
+
+/// Adds [`write`]'s statements to `batch`, for the caller to run in the transaction that holds
+/// the line's lock; answers the account as it will be.
+fn write_in(batch: &mut Batch, tenant: &TenantId, before: &CreditAccount, after: CreditLine, operation: CreditOperation, note: CreditNote<'_>) -> Result<CreditAccount> {
+    let at = now().millis();
     batch.push(
         "UPDATE company_credits SET credit_limit = $3, balance = $4, allow_exceed = $5, updated_at = $6 WHERE tenant_id = $1 AND company_id = $2",
         vec![
@@ -142,9 +150,8 @@ async fn write(conn: &mut AnyConnection, tenant: &TenantId, before: &CreditAccou
         ],
     );
     let amount = after.balance - before.line.balance;
-    history(&mut batch, tenant, &before.company_id, operation, amount, after, note, at);
-    changed(&mut batch, tenant, &before.company_id, &before.currency, operation, amount, after, note.order_id)?;
-    batch.run(conn).await?;
+    history(batch, tenant, &before.company_id, operation, amount, after, note, at);
+    changed(batch, tenant, &before.company_id, &before.currency, operation, amount, after, note.order_id)?;
     Ok(CreditAccount { line: after, updated_at: Timestamp::from_millis(at), ..before.clone() })
 }
 
@@ -194,13 +201,21 @@ fn history(batch: &mut Batch, tenant: &TenantId, company: &str, operation: Credi
 /// Pays `amount` on account for an order, inside the order's transaction: the line is read
 /// under its lock, so concurrent orders queue and each sees the balance the previous one left.
 /// `Ok(Err(..))` when the available credit does not cover it and exceeding is not allowed;
-/// `no_credit_line` when the company has none.
-pub(crate) async fn purchase(conn: &mut AnyConnection, tenant: &TenantId, company: &str, amount: i64, note: CreditNote<'_>) -> Result<std::result::Result<CreditAccount, InsufficientCredit>> {
+/// `no_credit_line` when the company has none. The writes go into `writes`, for the caller to
+/// run in the same transaction.
+pub(crate) async fn purchase(
+    conn: &mut AnyConnection,
+    writes: &mut Batch,
+    tenant: &TenantId,
+    company: &str,
+    amount: i64,
+    note: CreditNote<'_>,
+) -> Result<std::result::Result<CreditAccount, InsufficientCredit>> {
     let Some(account) = read(conn, tenant, company, Plan::Locked).await? else {
         return Err(StoreError::Refused("no_credit_line", "the company has no credit line for payment on account".into()));
     };
     match account.line.purchase(amount) {
-        Ok(after) => Ok(Ok(write(conn, tenant, &account, after, CreditOperation::Purchased, note).await?)),
+        Ok(after) => Ok(Ok(write_in(writes, tenant, &account, after, CreditOperation::Purchased, note)?)),
         Err(refused) => Ok(Err(refused)),
     }
 }

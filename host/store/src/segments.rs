@@ -151,11 +151,15 @@ async fn recompute(conn: &mut AnyConnection, tenant: &TenantId, id: &str, rule: 
     Ok(())
 }
 
+/// The segments of tenant `$1` with a condition on order history, as the `FROM` and `WHERE` of
+/// a query: [`any_on_order_history`] asks it on its own, an order's insert on the way.
+// `_` matches any character here: at worst a refresh that changes nothing.
+pub(crate) const ON_ORDER_HISTORY: &str = "FROM segments WHERE tenant_id = $1 AND (rule LIKE '%order_count%' OR rule LIKE '%order_total%')";
+
 /// Whether any segment of the tenant has a condition on order history (`order_count`,
 /// `order_total`): only then does an order re-evaluate its company's segments.
 pub(crate) async fn any_on_order_history(conn: &mut AnyConnection, tenant: &TenantId) -> Result<bool> {
-    // `_` matches any character here: at worst a refresh that changes nothing.
-    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM segments WHERE tenant_id = $1 AND (rule LIKE '%order_count%' OR rule LIKE '%order_total%') LIMIT 1")
+    let found: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT 1 {ON_ORDER_HISTORY} LIMIT 1")))
         .bind(tenant.as_str())
         .fetch_optional(&mut *conn)
         .await?;

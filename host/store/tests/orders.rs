@@ -33,8 +33,8 @@ impl Setup {
 async fn a_database_error_after_stock_and_credit_were_taken_leaves_nothing() {
     let s = setup().await;
     s.fill_cart(&[("A", 2), ("B", 1)]).await;
-    // The second line breaks a constraint when the lines are written, after the stock was
-    // reserved and the credit charged in the same transaction.
+    // The second line breaks a constraint when the order's writes run, with the stock's and the
+    // credit's (checked and locked by `hold`) in the same transaction.
     let order = s.order(vec![line("A", 2, 200_000), line("B", 1, -1)]);
     let Begun::Placing(mut placing) = s.store.orders(&s.tenant.id).begin(order).await.unwrap() else { panic!("new order") };
     assert_eq!(placing.hold().await.unwrap(), Ok(Some(10_000_000)));

@@ -17,11 +17,18 @@ use crate::tenants::TenantId;
 /// round trip, whatever the number of SKUs. A move of stock on hand alone (shipped units
 /// returned by a refund) has no ledger entry: reservations did not change.
 pub(super) async fn write_moves(conn: &mut AnyConnection, tenant: &TenantId, moves: &[Moved], reason: ReservationReason, order_id: Option<&str>) -> Result<()> {
+    let mut batch = Batch::default();
+    moves_in(&mut batch, Dialect::of(conn), tenant, moves, reason, order_id);
+    batch.run(conn).await
+}
+
+/// Adds [`write_moves`]'s statements to `batch`, for the caller to run in the transaction that
+/// holds the stock rows' locks.
+pub(super) fn moves_in(batch: &mut Batch, dialect: Dialect, tenant: &TenantId, moves: &[Moved], reason: ReservationReason, order_id: Option<&str>) {
     if moves.is_empty() {
-        return Ok(());
+        return;
     }
     let at = now().millis();
-    let mut batch = Batch::default();
     let entries: Vec<&Moved> = moves.iter().filter(|m| m.after.reserved != m.before.reserved).collect();
     for chunk in entries.chunks(100) {
         let sql = format!(
@@ -42,8 +49,7 @@ pub(super) async fn write_moves(conn: &mut AnyConnection, tenant: &TenantId, mov
         }
         batch.push(&sql, binds);
     }
-    sums_in(&mut batch, Dialect::of(conn), tenant, moves, at);
-    batch.run(conn).await
+    sums_in(batch, dialect, tenant, moves, at);
 }
 
 /// Writes the new sums (and stock on hand) of `moves` in one statement, whatever the number of

@@ -30,7 +30,7 @@ use sqlx::AnyConnection;
 use self::items::SourceRow;
 use crate::ids::now;
 use crate::rows::{Dialect, Plan, fetch, fetch_planned, key_set};
-use crate::sql::Bind;
+use crate::sql::{Batch, Bind};
 use crate::tenants::TenantId;
 use crate::{Result, Store, StoreError};
 
@@ -217,9 +217,12 @@ pub(crate) async fn lock_with_products(conn: &mut AnyConnection, tenant: &Tenant
 
 /// Takes `lines` (SKU, units; each SKU once) for `order_id`: every line whose product manages
 /// stock must be reservable, or nothing is written and the first line that is not is answered.
-/// Lines of products that do not manage stock pass untouched.
+/// Lines of products that do not manage stock pass untouched. The rows are locked here; the
+/// ledger entries and sums go into `writes`, which the caller runs in the same transaction with
+/// the rest of the order's writes (one round trip for all of them).
 pub(crate) async fn reserve(
     conn: &mut AnyConnection,
+    writes: &mut Batch,
     tenant: &TenantId,
     lines: &[(&str, i64)],
     order_id: &str,
@@ -235,7 +238,7 @@ pub(crate) async fn reserve(
         let after = StockLevel { reserved: level.reserved - quantity, ..*level };
         moves.push(Moved { sku: (*sku).to_owned(), before: *level, after, notify_qty: *notify_qty, sources: Vec::new() });
     }
-    write_moves(conn, tenant, &moves, ReservationReason::OrderPlaced, Some(order_id)).await?;
+    ledger::moves_in(writes, Dialect::of(conn), tenant, &moves, ReservationReason::OrderPlaced, Some(order_id));
     Ok(Ok(moves))
 }
 
