@@ -40,6 +40,19 @@ async fn buyers_log_in_only_while_their_company_allows_it() {
     assert_eq!(status, 401);
     let (status, _) = send(server.store("acme", Method::GET, "/store/v1/me")).await;
     assert_eq!(status, 401);
+    // An unknown tenant is reported as such, with a session or without one; a suspended
+    // tenant's sessions stop until it resumes.
+    let (status, body) = send(me(&server, "nobody", &token)).await;
+    assert_eq!((status, code(&body)), (404, "tenant_not_found"), "{body}");
+    let (status, body) = send(server.store("nobody", Method::GET, "/store/v1/me")).await;
+    assert_eq!((status, code(&body)), (404, "tenant_not_found"), "{body}");
+    send(server.operator(Method::POST, "/operator/v1/tenants/acme/suspend")).await;
+    let (status, body) = send(me(&server, "acme", &token)).await;
+    assert_eq!((status, code(&body)), (403, "tenant_suspended"), "{body}");
+    let (status, body) = send(server.store("acme", Method::GET, "/store/v1/me")).await;
+    assert_eq!((status, code(&body)), (403, "tenant_suspended"), "{body}");
+    send(server.operator(Method::POST, "/operator/v1/tenants/acme/resume")).await;
+    assert_eq!(send(me(&server, "acme", &token)).await.0, 200);
 
     // Blocked: may still log in and read, not change anything; rejected: refused, and the open
     // session stops at once.

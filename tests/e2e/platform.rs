@@ -87,6 +87,13 @@ async fn storefront_answers_on_a_tenant_host_name() {
     assert_eq!((status, product["currency"].clone()), (200, json!("EUR")), "{product}");
     let (status, body) = send(server.request(Method::GET, "/store/v1/products/A").header("host", "elsewhere.test")).await;
     assert_eq!((status, code(&body)), (400, "tenant_required"));
+    // A buyer's session works on the host name too, and only at its own tenant's.
+    let token = crate::companies::active_bolt(&server, &admin).await;
+    let me = |host: &str| server.request(Method::GET, "/store/v1/me").header("host", host).bearer_auth(&token);
+    let (status, who) = send(me("shop.acme.test")).await;
+    assert_eq!((status, who["email"].as_str()), (200, Some("ann@bolt.example")), "{who}");
+    let (status, body) = send(me("elsewhere.test")).await;
+    assert_eq!((status, code(&body)), (400, "tenant_required"));
     let (status, body) = send(server.operator(Method::POST, "/operator/v1/tenants").json(&json!({
         "slug": "copycat", "name": "Copycat", "currency": "EUR", "domains": ["shop.acme.test"]
     })))

@@ -75,6 +75,9 @@ pub struct SessionAccount {
     pub buyer: Buyer,
     /// Every company the buyer belongs to.
     pub memberships: Vec<Membership>,
+    /// Catalog, group and segments of the session's company, when the buyer still belongs to
+    /// it.
+    pub audience: Option<crate::Audience>,
 }
 
 const BUYER_COLUMNS: &str = "id, email, password_hash, first_name, last_name";
@@ -115,7 +118,7 @@ impl Buyers<'_> {
         .bind(buyer_id)
         .fetch_all(&self.store.pool)
         .await?;
-        rows.iter().map(membership_from_row).collect()
+        rows.iter().map(|row| membership_from_row(row, "status")).collect()
     }
 
     /// Opens a session for `buyer_id` acting in `company_id`, valid for `ttl_millis`; the
@@ -157,45 +160,6 @@ impl Buyers<'_> {
             })
         })
         .transpose()
-    }
-
-    /// A live session with its account and the account's memberships (in the order the buyer
-    /// joined the companies), read in one statement: every signed-in request starts here.
-    /// `None` when the token names no live session.
-    pub async fn session_account(&self, token: &str) -> Result<Option<SessionAccount>> {
-        let rows = sqlx::query(
-            "SELECT s.buyer_id AS session_buyer, s.company_id AS session_company, s.expires_at,
-                    b.id, b.email, b.password_hash, b.first_name, b.last_name,
-                    m.company_id, c.name AS company_name, c.status AS company_status, m.is_admin, m.status,
-                    r.id AS role_id, r.name AS role_name, r.permissions
-             FROM buyer_sessions s
-             JOIN buyers b ON b.tenant_id = s.tenant_id AND b.id = s.buyer_id
-             LEFT JOIN company_members m ON m.tenant_id = s.tenant_id AND m.buyer_id = s.buyer_id
-             LEFT JOIN companies c ON c.tenant_id = m.tenant_id AND c.id = m.company_id
-             LEFT JOIN company_roles r ON r.tenant_id = m.tenant_id AND r.id = m.role_id
-             WHERE s.token_hash = $1 AND s.tenant_id = $2 AND s.revoked_at IS NULL AND s.expires_at > $3
-             ORDER BY m.created_at, m.company_id",
-        )
-        .bind(hash_secret(token))
-        .bind(self.tenant.as_str())
-        .bind(now().millis())
-        .fetch_all(&self.store.pool)
-        .await?;
-        let Some(first) = rows.first() else { return Ok(None) };
-        let session = BuyerSession {
-            buyer_id: first.try_get("session_buyer")?,
-            company_id: first.try_get("session_company")?,
-            expires_at: Timestamp::from_millis(first.try_get("expires_at")?),
-        };
-        let buyer = buyer_from_row(first)?;
-        let mut memberships = Vec::with_capacity(rows.len());
-        for row in &rows {
-            // The left join gives one row without a membership when the buyer has none.
-            if row.try_get::<Option<String>, _>("company_id")?.is_some() {
-                memberships.push(membership_from_row(row)?);
-            }
-        }
-        Ok(Some(SessionAccount { session, buyer, memberships }))
     }
 
     /// Points a live session at another of the buyer's companies.
@@ -302,7 +266,7 @@ async fn set_password(conn: &mut sqlx::AnyConnection, tenant: &TenantId, buyer_i
     Ok(())
 }
 
-fn buyer_from_row(row: &AnyRow) -> Result<Buyer> {
+pub(crate) fn buyer_from_row(row: &AnyRow) -> Result<Buyer> {
     Ok(Buyer {
         id: row.try_get("id")?,
         email: row.try_get("email")?,
@@ -312,9 +276,10 @@ fn buyer_from_row(row: &AnyRow) -> Result<Buyer> {
     })
 }
 
-fn membership_from_row(row: &AnyRow) -> Result<Membership> {
+/// A membership from `row`, whose member status is in the column `status_column`.
+pub(crate) fn membership_from_row(row: &AnyRow, status_column: &str) -> Result<Membership> {
     let company_status: String = row.try_get("company_status")?;
-    let status: String = row.try_get("status")?;
+    let status: String = row.try_get(status_column)?;
     let role_id: Option<String> = row.try_get("role_id")?;
     let role = match role_id {
         Some(id) => Some((id, row.try_get("role_name")?, row.try_get("permissions")?)),

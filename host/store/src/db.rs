@@ -104,10 +104,12 @@ impl Store {
                         conn.execute("PRAGMA synchronous = NORMAL").await?;
                         conn.execute("PRAGMA busy_timeout = 10000").await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
-                        // Read pages through a mapping of the file: after every commit by
-                        // another connection a reader drops its page cache, and refilling it
-                        // with read() calls was a visible share of a busy checkout.
-                        conn.execute("PRAGMA mmap_size = 1073741824").await?;
+                        // No memory mapping of the file (SQLite's default, `mmap_size = 0`):
+                        // a connection that finds the database changed by another one drops
+                        // its mapping with its page cache, and under a steady stream of commits
+                        // the unmapping, its TLB shootdowns and the page faults that refill the
+                        // mapping cost more than reading the pages it needs again
+                        // (ARCHITECTURE.md, Decisions).
                         // Statement journals (kept while a statement inside a transaction may
                         // still fail, e.g. a multi-row insert) in memory: in a temporary file
                         // they cost an open, writes, a close and an unlink per transaction.

@@ -28,6 +28,7 @@ mod products;
 mod rows;
 mod requisition_lists;
 mod secrets;
+mod sessions;
 mod segments;
 mod settings;
 mod shared_catalogs;
@@ -60,6 +61,7 @@ pub use plugins::{Captured, EXECUTIONS_KEPT, ExecutionRecord, InstallChange, Ins
 pub use price_lists::{Audience, EntriesOutcome, Entry as PriceListEntry, PriceList, PriceLists, Targets};
 pub use products::{ImportOutcome, ImportRow, KeepFields, Product, ProductFilter, ProductPage, Products};
 pub use secrets::{Secret, hash_secret};
+pub use sessions::{SessionAt, TenantKey};
 pub use requisition_lists::{ListItem, MAX_LISTS_PER_OWNER, RequisitionList, RequisitionLists};
 pub use segments::{Segment, Segments};
 pub use settings::Settings;

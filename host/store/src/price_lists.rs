@@ -569,14 +569,7 @@ impl Store {
             return Ok(Audience { catalog: crate::PUBLIC_CATALOG.to_owned(), ..Audience::default() });
         };
         // One statement: the segments come along as a JSON array.
-        let segments = match self.backend() {
-            crate::Backend::Sqlite => {
-                "(SELECT json_group_array(s.segment_id ORDER BY s.segment_id) FROM segment_companies s WHERE s.tenant_id = m.tenant_id AND s.company_id = m.id)"
-            }
-            crate::Backend::Postgres => {
-                "(SELECT COALESCE(json_agg(s.segment_id ORDER BY s.segment_id), '[]'::json)::text FROM segment_companies s WHERE s.tenant_id = m.tenant_id AND s.company_id = m.id)"
-            }
-        };
+        let segments = segments_json(self.backend(), "m.tenant_id", "m.id");
         let sql = format!(
             "SELECT m.customer_group_id, a.catalog_id, {segments} FROM companies m
              LEFT JOIN shared_catalog_companies a ON a.tenant_id = m.tenant_id AND a.company_id = m.id
@@ -588,12 +581,31 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         let (customer_group, catalog, segments) = row.ok_or(StoreError::NotFound("company"))?;
-        let segments: Vec<String> = serde_json::from_str(&segments).map_err(|e| StoreError::corrupt("company segments", e))?;
-        Ok(Audience {
-            catalog: catalog.unwrap_or_else(|| crate::PUBLIC_CATALOG.to_owned()),
-            company: Some(company.to_owned()),
-            customer_group,
-            segments,
-        })
+        company_audience(company, customer_group, catalog, &segments)
     }
+}
+
+/// A SQL expression for the segments of the company `company` (a column) of `tenant` (a
+/// column), as a JSON array text ordered by id.
+pub(crate) fn segments_json(backend: crate::Backend, tenant: &str, company: &str) -> String {
+    match backend {
+        crate::Backend::Sqlite => format!(
+            "(SELECT json_group_array(s.segment_id ORDER BY s.segment_id) FROM segment_companies s WHERE s.tenant_id = {tenant} AND s.company_id = {company})"
+        ),
+        crate::Backend::Postgres => format!(
+            "(SELECT COALESCE(json_agg(s.segment_id ORDER BY s.segment_id), '[]'::json)::text FROM segment_companies s WHERE s.tenant_id = {tenant} AND s.company_id = {company})"
+        ),
+    }
+}
+
+/// The audience of `company` from its group, its shared catalog (`None`: the public one) and
+/// its segments as [`segments_json`] gives them.
+pub(crate) fn company_audience(company: &str, customer_group: Option<String>, catalog: Option<String>, segments: &str) -> Result<Audience> {
+    let segments: Vec<String> = serde_json::from_str(segments).map_err(|e| StoreError::corrupt("company segments", e))?;
+    Ok(Audience {
+        catalog: catalog.unwrap_or_else(|| crate::PUBLIC_CATALOG.to_owned()),
+        company: Some(company.to_owned()),
+        customer_group,
+        segments,
+    })
 }

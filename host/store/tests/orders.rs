@@ -55,6 +55,19 @@ async fn a_refusal_rolls_back_what_was_held() {
 }
 
 #[tokio::test]
+async fn a_cart_that_changed_since_it_was_priced_places_nothing() {
+    let s = setup().await;
+    s.fill_cart(&[("A", 2), ("B", 1)]).await;
+    // Priced with 3 of A, but the cart holds 2; then a line the cart does not hold at all.
+    for lines in [vec![line("A", 3, 300_000), line("B", 1, 100_000)], vec![line("A", 2, 200_000), line("B", 1, 100_000), line("C", 1, 100_000)]] {
+        let Begun::Placing(mut placing) = s.store.orders(&s.tenant.id).begin(s.order(lines)).await.unwrap() else { panic!("new order") };
+        assert_eq!(placing.hold().await.unwrap(), Err(Refusal::CartChanged));
+        drop(placing);
+        s.nothing_left().await;
+    }
+}
+
+#[tokio::test]
 async fn the_checks_report_sums_that_drift_from_their_ledgers() {
     let s = setup().await;
     s.fill_cart(&[("A", 2), ("B", 1)]).await;

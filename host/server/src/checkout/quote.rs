@@ -51,7 +51,7 @@ pub struct Quote {
 /// Stock is not checked here: it is decided when the order reserves it.
 pub async fn quote(state: &AppState, buyer: &SignedIn) -> ApiResult<Quote> {
     let tenant = &buyer.tenant;
-    let audience = state.store().audience(&tenant.id, Some(&buyer.membership.company_id)).await?;
+    let audience = buyer.audience.clone();
     let items = state.store().cart(&tenant.id, &buyer.buyer.id, &buyer.membership.company_id).items().await?;
     if items.is_empty() {
         return Err(ApiError::new(StatusCode::CONFLICT, "cart_empty", "the cart is empty: add products before checking out"));

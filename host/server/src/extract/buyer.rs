@@ -5,10 +5,10 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use hanse_domain::company::Permissions;
-use hanse_store::{Buyer, Membership, Tenant};
+use hanse_store::{Audience, Buyer, Membership, Tenant};
 
-use super::StoreTenant;
-use super::auth::bearer;
+use super::auth::{bearer, ensure_active};
+use super::tenant::TenantName;
 use crate::auth::session::{permissions, refusal};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -27,6 +27,8 @@ pub struct SignedIn {
     pub memberships: Vec<Membership>,
     /// What the buyer may do there.
     pub permissions: Permissions,
+    /// Catalog, group and segments of the company, as of this request.
+    pub audience: Audience,
 }
 
 impl SignedIn {
@@ -49,12 +51,22 @@ impl FromRequestParts<AppState> for SignedIn {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let StoreTenant(tenant) = StoreTenant::from_request_parts(parts, state).await?;
-        let token = bearer(parts)?.to_owned();
-        let buyers = state.store().buyers(&tenant.id);
-        // The session, its account and the account's memberships in one read.
-        let account = buyers.session_account(&token).await?.ok_or_else(|| ApiError::unauthorized("the session is not valid, expired or was ended; log in again"))?;
-        let (session, buyer, memberships) = (account.session, account.buyer, account.memberships);
+        let name = TenantName::of(parts)?;
+        let token = match bearer(parts) {
+            Ok(token) => token.to_owned(),
+            // An unknown or suspended tenant is reported before a missing session.
+            Err(error) => {
+                name.tenant(state).await?;
+                return Err(error);
+            }
+        };
+        // The tenant, the session, its account, the account's memberships and the company's
+        // audience in one read.
+        let found = state.store().session_at(name.key(), &token).await?.ok_or_else(|| name.unknown())?;
+        ensure_active(&found.tenant)?;
+        let tenant = found.tenant;
+        let account = found.account.ok_or_else(|| ApiError::unauthorized("the session is not valid, expired or was ended; log in again"))?;
+        let (session, buyer, memberships, audience) = (account.session, account.buyer, account.memberships, account.audience);
         let membership = memberships
             .iter()
             .find(|m| m.company_id == session.company_id)
@@ -64,6 +76,7 @@ impl FromRequestParts<AppState> for SignedIn {
             return Err(error);
         }
         let permissions = permissions(&membership)?;
-        Ok(SignedIn { tenant, token, buyer, membership, memberships, permissions })
+        let audience = audience.ok_or_else(|| ApiError::internal("a session's company without its audience"))?;
+        Ok(SignedIn { tenant, token, buyer, membership, memberships, permissions, audience })
     }
 }

@@ -25,8 +25,7 @@ impl FromRequestParts<AppState> for Shopper {
         if parts.headers.contains_key(header::AUTHORIZATION) {
             // A session that is sent must be good: a bad one is an error, never a silent guest.
             let buyer = SignedIn::from_request_parts(parts, state).await?;
-            let audience = state.store().audience(&buyer.tenant.id, Some(&buyer.membership.company_id)).await?;
-            return Ok(Shopper { tenant: buyer.tenant, audience });
+            return Ok(Shopper { tenant: buyer.tenant, audience: buyer.audience });
         }
         let StoreTenant(tenant) = StoreTenant::from_request_parts(parts, state).await?;
         if !state.store().tenant_settings(&tenant.id).await?.guest_browsing {

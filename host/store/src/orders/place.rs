@@ -18,6 +18,7 @@ use hanse_domain::currency::Currency;
 use hanse_domain::order::{OrderStatus, PaymentStatus};
 use hanse_domain::time::Timestamp;
 use serde_json::json;
+use sqlx::Row;
 
 use super::{Order, OrderAddress, OrderLine, Orders};
 use crate::companies;
@@ -142,7 +143,8 @@ pub struct Placing {
     /// one reads what another writes, and the locks they need are held since `hold`.
     writes: Batch,
     /// Whether a segment of the tenant looks at order history.
-    segments_on_history: bool,
+    segments_on_history: bool,    /// Whether every ordered line was in the cart as priced (and is now out of it).
+    cart_complete: bool,
 }
 
 impl PaymentOutcome {
@@ -168,17 +170,31 @@ impl Orders<'_> {
         let at = now().millis();
         let address = serde_json::to_string(&order.shipping_address).map_err(|e| StoreError::corrupt("order address", e))?;
         let (payment, reference) = order.payment.as_ref().map_or((PaymentStatus::Pending, ""), PaymentOutcome::columns);
-        // The insert also answers whether a segment looks at order history (the company's
-        // segments are then refreshed when the order is written): one round trip less.
-        let sql = format!(
-            "INSERT INTO orders (tenant_id, id, company_id, buyer_id, status, currency, subtotal, shipping, tax, grand_total,
+        // The same round trip takes the ordered lines out of the cart (a line another checkout
+        // already ordered, or whose quantity changed meanwhile, is not there as it was priced:
+        // `hold` refuses), and answers whether a segment looks at order history (the company's
+        // segments are then refreshed when the order is written).
+        let dialect = Dialect::of(&tx);
+        let ordered: serde_json::Map<String, serde_json::Value> = order.lines.iter().map(|l| (l.sku.clone(), json!(l.quantity))).collect();
+        let insert = "INSERT INTO orders (tenant_id, id, company_id, buyer_id, status, currency, subtotal, shipping, tax, grand_total,
                  shipping_method, shipping_label, shipping_address, payment_method, payment_label, payment_status, payment_reference,
                  po_number, plugins, idempotency_key, request_hash, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $22, $17, $18, $19, $20, $21, $21)
-             RETURNING CAST(CASE WHEN EXISTS (SELECT 1 {}) THEN 1 ELSE 0 END AS BIGINT)",
-            segments::ON_ORDER_HISTORY
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $22, $17, $18, $19, $20, $21, $21)";
+        let delete = format!(
+            "DELETE FROM cart_items WHERE tenant_id = $1 AND buyer_id = $4 AND company_id = $3
+             AND EXISTS (SELECT 1 FROM {} o WHERE o.k = cart_items.sku AND o.v = cart_items.quantity)",
+            dialect.key_numbers(23)
         );
-        let inserted = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
+        let on_history = format!("CAST(CASE WHEN EXISTS (SELECT 1 {}) THEN 1 ELSE 0 END AS BIGINT)", segments::ON_ORDER_HISTORY);
+        // The order row goes in first: a concurrent request with the same key waits on the
+        // key's index before it touches the cart.
+        let sql = match dialect {
+            // Rows: the insert's answer, then the count of lines the delete removed.
+            Dialect::Sqlite => format!("{insert} RETURNING {on_history};\n{delete};\nSELECT CAST(changes() AS BIGINT)"),
+            // One row: the answer and the count.
+            Dialect::Postgres => format!("WITH removed AS ({delete} RETURNING 1) {insert} RETURNING {on_history}, (SELECT count(*) FROM removed)"),
+        };
+        let inserted = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(self.tenant.as_str())
         .bind(id.as_str())
         .bind(order.company_id.as_str())
@@ -201,10 +217,19 @@ impl Orders<'_> {
         .bind(order.request_hash.as_deref())
         .bind(at)
         .bind(reference)
-        .fetch_one(&mut *tx)
-        .await;
+        .bind(serde_json::Value::Object(ordered).to_string())
+        .fetch_all(&mut *tx)
+        .await
+        .and_then(|rows| {
+            let number = |row: usize, column: usize| rows.get(row).ok_or(sqlx::Error::RowNotFound)?.try_get::<i64, _>(column);
+            match dialect {
+                Dialect::Sqlite => Ok((number(0, 0)?, number(1, 0)?)),
+                Dialect::Postgres => Ok((number(0, 0)?, number(0, 1)?)),
+            }
+        });
         match (inserted, &order.idempotency_key) {
-            (Ok(on_history), _) => Ok(Begun::Placing(Box::new(Placing {
+            (Ok((on_history, removed)), _) => Ok(Begun::Placing(Box::new(Placing {
+                cart_complete: usize::try_from(removed).is_ok_and(|removed| removed == order.lines.len()),
                 tx,
                 tenant: self.tenant.clone(),
                 id,
@@ -239,22 +264,8 @@ impl Placing {
     /// company's credit. Answers the credit available before the charge (`None` when not on
     /// account), or why the order cannot be placed (then drop this to roll back).
     pub async fn hold(&mut self) -> Result<std::result::Result<Option<i64>, Refusal>> {
-        // The ordered lines leave the cart first. A line another checkout already ordered, or
-        // whose quantity changed meanwhile, is not there as it was priced: nothing is placed.
-        let ordered: serde_json::Map<String, serde_json::Value> = self.order.lines.iter().map(|l| (l.sku.clone(), json!(l.quantity))).collect();
-        let sql = format!(
-            "DELETE FROM cart_items WHERE tenant_id = $1 AND buyer_id = $2 AND company_id = $3
-             AND EXISTS (SELECT 1 FROM {} o WHERE o.k = cart_items.sku AND o.v = cart_items.quantity)",
-            Dialect::of(&self.tx).key_numbers(4)
-        );
-        let removed = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(self.tenant.as_str())
-            .bind(self.order.buyer_id.as_str())
-            .bind(self.order.company_id.as_str())
-            .bind(serde_json::Value::Object(ordered).to_string())
-            .execute(&mut *self.tx)
-            .await?;
-        if removed.rows_affected() != self.order.lines.len() as u64 {
+        // The ordered lines left the cart with the order row (`Orders::begin`).
+        if !self.cart_complete {
             return Ok(Err(Refusal::CartChanged));
         }
         let mut lines: Vec<(&str, i64)> = self.order.lines.iter().map(|l| (l.sku.as_str(), l.quantity)).collect();

@@ -37,11 +37,6 @@ fn problem(outcome: LineOutcome) -> &'static str {
     }
 }
 
-/// The buyer's audience: the company's catalog, group and segments.
-pub(super) async fn audience(state: &AppState, buyer: &SignedIn) -> ApiResult<Audience> {
-    Ok(state.store().audience(&buyer.tenant.id, Some(&buyer.membership.company_id)).await?)
-}
-
 /// The cart of `buyer`, priced.
 pub(super) async fn cart_view(state: &AppState, buyer: &SignedIn, audience: &Audience) -> ApiResult<CartOut> {
     let tenant = &buyer.tenant;
@@ -106,7 +101,7 @@ pub(super) async fn cart_view(state: &AppState, buyer: &SignedIn, audience: &Aud
     responses((status = 200, body = CartOut), (status = 401, body = ErrorBody))
 )]
 async fn get_cart(buyer: SignedIn, State(state): State<AppState>) -> ApiResult<Json<CartOut>> {
-    let audience = audience(&state, &buyer).await?;
+    let audience = buyer.audience.clone();
     Ok(Json(cart_view(&state, &buyer, &audience).await?))
 }
 
@@ -119,7 +114,7 @@ async fn get_cart(buyer: SignedIn, State(state): State<AppState>) -> ApiResult<J
 async fn clear_cart(buyer: SignedIn, State(state): State<AppState>) -> ApiResult<Json<CartOut>> {
     buyer.require_active_company()?;
     state.store().cart(&buyer.tenant.id, &buyer.buyer.id, &buyer.membership.company_id).clear().await?;
-    let audience = audience(&state, &buyer).await?;
+    let audience = buyer.audience.clone();
     Ok(Json(cart_view(&state, &buyer, &audience).await?))
 }
 
@@ -142,7 +137,7 @@ async fn clear_cart(buyer: SignedIn, State(state): State<AppState>) -> ApiResult
 async fn add_item(buyer: SignedIn, State(state): State<AppState>, body: LaterJson) -> ApiResult<Json<CartOut>> {
     buyer.require_active_company()?;
     let body: CartItemIn = body.parse()?;
-    let audience = audience(&state, &buyer).await?;
+    let audience = buyer.audience.clone();
     let orderable = Orderable::load(state.store(), &buyer.tenant, &audience, &[body.sku.as_str()]).await?;
     orderable.check_product(&body.sku).map_err(|outcome| orderable.refusal(&body.sku, outcome))?;
     if !(1..=MAX_LINE_QUANTITY).contains(&body.quantity) {
@@ -174,7 +169,7 @@ async fn add_item(buyer: SignedIn, State(state): State<AppState>, body: LaterJso
 async fn set_item(buyer: SignedIn, State(state): State<AppState>, Path(sku): Path<String>, body: LaterJson) -> ApiResult<Json<CartOut>> {
     buyer.require_active_company()?;
     let body: CartItemPatch = body.parse()?;
-    let audience = audience(&state, &buyer).await?;
+    let audience = buyer.audience.clone();
     let orderable = Orderable::load(state.store(), &buyer.tenant, &audience, &[sku.as_str()]).await?;
     let cart = state.store().cart(&buyer.tenant.id, &buyer.buyer.id, &buyer.membership.company_id);
     cart.set(&sku, body.quantity, |quantity| orderable.check_sale(&sku, quantity).map(|_| ()))
@@ -198,6 +193,6 @@ async fn set_item(buyer: SignedIn, State(state): State<AppState>, Path(sku): Pat
 async fn remove_item(buyer: SignedIn, State(state): State<AppState>, Path(sku): Path<String>) -> ApiResult<Json<CartOut>> {
     buyer.require_active_company()?;
     state.store().cart(&buyer.tenant.id, &buyer.buyer.id, &buyer.membership.company_id).remove(&sku).await?;
-    let audience = audience(&state, &buyer).await?;
+    let audience = buyer.audience.clone();
     Ok(Json(cart_view(&state, &buyer, &audience).await?))
 }

@@ -10,7 +10,6 @@ use hanse_store::{Order, OrderFilter};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::cart::audience;
 use crate::api::admin::order_page;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{QueryParams, SignedIn};
@@ -81,7 +80,7 @@ async fn get_order(buyer: SignedIn, State(state): State<AppState>, Path(id): Pat
 async fn reorder(buyer: SignedIn, State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<QuickOrderOut>> {
     buyer.require_active_company()?;
     let order: Order = visible_order(&state, &buyer, &id).await?.order;
-    let audience = audience(&state, &buyer).await?;
+    let audience = buyer.audience.clone();
     let skus: Vec<&str> = order.lines.iter().map(|l| l.sku.as_str()).collect();
     let orderable = Orderable::load(state.store(), &buyer.tenant, &audience, &skus).await?;
     let cart = state.store().cart(&buyer.tenant.id, &buyer.buyer.id, &buyer.membership.company_id);

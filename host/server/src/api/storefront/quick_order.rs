@@ -10,7 +10,6 @@ use serde_json::{Value, json};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::cart::audience;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{SignedIn, parse_json};
 use crate::ordering::Orderable;
@@ -87,7 +86,7 @@ async fn quick_order(buyer: SignedIn, State(state): State<AppState>, headers: He
 
 /// Adds requested lines to the buyer's cart, answering each line's outcome in input order.
 pub(super) async fn add_to_cart(state: &AppState, buyer: &SignedIn, requested: Vec<Requested>) -> ApiResult<QuickOrderOut> {
-    let audience = audience(state, buyer).await?;
+    let audience = buyer.audience.clone();
     let skus: Vec<&str> = requested.iter().map(|r| r.sku.as_str()).collect();
     let orderable = Orderable::load(state.store(), &buyer.tenant, &audience, &skus).await?;
     // Refusals that do not depend on the cart first; the rest go to the cart, which checks each

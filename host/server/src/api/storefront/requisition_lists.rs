@@ -15,7 +15,6 @@ use hanse_store::{ListItem, RequisitionList, RequisitionLists};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::cart::audience;
 use super::quick_order::{add_to_cart, outcome_report, requested};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{LaterJson, SignedIn};
@@ -56,7 +55,7 @@ async fn editable(state: &AppState, buyer: &SignedIn, id: &str) -> ApiResult<Req
 
 async fn detail(state: &AppState, buyer: &SignedIn, list: &RequisitionList) -> ApiResult<ListDetail> {
     let items = lists(state, buyer).items(&list.id).await?;
-    let audience = audience(state, buyer).await?;
+    let audience = buyer.audience.clone();
     let skus: Vec<&str> = items.iter().map(|i| i.sku.as_str()).collect();
     let orderable = Orderable::load(state.store(), &buyer.tenant, &audience, &skus).await?;
     let lines = items
@@ -169,7 +168,7 @@ async fn add_items(buyer: SignedIn, State(state): State<AppState>, Path(id): Pat
 }
 
 async fn add_requested(state: &AppState, buyer: &SignedIn, id: &str, requested: Vec<Requested>) -> ApiResult<QuickOrderOut> {
-    let audience = audience(state, buyer).await?;
+    let audience = buyer.audience.clone();
     let skus: Vec<&str> = requested.iter().map(|r| r.sku.as_str()).collect();
     let orderable = Orderable::load(state.store(), &buyer.tenant, &audience, &skus).await?;
     let outcomes: Vec<Option<LineOutcome>> = requested

@@ -6,7 +6,6 @@ use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::cart::audience;
 use crate::api::admin::sku_in_path;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::SignedIn;
@@ -32,7 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 )]
 async fn subscribe(buyer: SignedIn, State(state): State<AppState>, Path(sku): Path<String>) -> ApiResult<StatusCode> {
     let parsed = sku_in_path(&sku)?;
-    let audience = audience(&state, &buyer).await?;
+    let audience = buyer.audience.clone();
     let orderable = Orderable::load(state.store(), &buyer.tenant, &audience, &[parsed.as_str()]).await?;
     if orderable.shown(parsed.as_str()).is_none() {
         return Err(ApiError::not_found("product"));
