@@ -16,7 +16,7 @@ use sqlx::AnyConnection;
 
 use crate::ids::{new_id, now};
 use crate::outbox;
-use crate::rows::{Plan, Read, fetch, fetch_two};
+use crate::rows::{Plan, fetch, fetch_planned};
 use crate::sql::{Batch, Bind};
 use crate::tenants::TenantId;
 use crate::{Result, Store, StoreError};
@@ -96,9 +96,8 @@ pub struct CreditDrift {
 
 const LINE_COLUMNS: &str = "company_id, currency, credit_limit, balance, allow_exceed, updated_at";
 
-/// A credit line as [`line_read`] reads it.
 #[derive(Deserialize)]
-pub(crate) struct LineRow {
+struct LineRow {
     company_id: String,
     currency: String,
     credit_limit: i64,
@@ -120,19 +119,10 @@ impl From<LineRow> for CreditAccount {
 
 /// The credit line of `company`, locked until the transaction ends when `plan` says so.
 async fn read(conn: &mut AnyConnection, tenant: &TenantId, company: &str, plan: Plan) -> Result<Option<CreditAccount>> {
-    let (rows, _) = fetch_two::<LineRow, ()>(conn, plan, Some(line_read(tenant, company)), None).await?;
+    let rest = "FROM company_credits WHERE tenant_id = $1 AND company_id = $2";
+    let binds = vec![Bind::Text(tenant.as_str().to_owned()), Bind::Text(company.to_owned())];
+    let rows: Vec<LineRow> = fetch_planned(conn, plan, LINE_COLUMNS, rest, None, binds, "credit line").await?;
     Ok(rows.into_iter().next().map(CreditAccount::from))
-}
-
-/// The read of the credit line of `company`, to send with another (locked when sent so).
-pub(crate) fn line_read<'a>(tenant: &TenantId, company: &str) -> Read<'a> {
-    Read {
-        columns: LINE_COLUMNS,
-        rest: "FROM company_credits WHERE tenant_id = $1 AND company_id = $2".to_owned(),
-        order_by: None,
-        binds: vec![Bind::Text(tenant.as_str().to_owned()), Bind::Text(company.to_owned())],
-        what: "credit line",
-    }
 }
 
 /// Writes `after` as the company's line, with its history entry and event.
@@ -208,19 +198,20 @@ fn history(batch: &mut Batch, tenant: &TenantId, company: &str, operation: Credi
     );
 }
 
-/// Pays `amount` on account for an order, inside the order's transaction, from the line
-/// [`line_read`] read under its lock (`rows`): concurrent orders queue and each sees the
-/// balance the previous one left. `Ok(Err(..))` when the available credit does not cover it
-/// and exceeding is not allowed; `no_credit_line` when the company has none. The writes go into
-/// `writes`, for the caller to run in the same transaction.
-pub(crate) fn purchase(
-    rows: Vec<LineRow>,
+/// Pays `amount` on account for an order, inside the order's transaction: the line is read
+/// under its lock, so concurrent orders queue and each sees the balance the previous one left.
+/// `Ok(Err(..))` when the available credit does not cover it and exceeding is not allowed;
+/// `no_credit_line` when the company has none. The writes go into `writes`, for the caller to
+/// run in the same transaction.
+pub(crate) async fn purchase(
+    conn: &mut AnyConnection,
     writes: &mut Batch,
     tenant: &TenantId,
+    company: &str,
     amount: i64,
     note: CreditNote<'_>,
 ) -> Result<std::result::Result<CreditAccount, InsufficientCredit>> {
-    let Some(account) = rows.into_iter().next().map(CreditAccount::from) else {
+    let Some(account) = read(conn, tenant, company, Plan::Locked).await? else {
         return Err(StoreError::Refused("no_credit_line", "the company has no credit line for payment on account".into()));
     };
     match account.line.purchase(amount) {

@@ -24,7 +24,7 @@ use sqlx::any::{AnyArguments, AnyRow, AnyTypeInfoKind};
 use sqlx::query::Query;
 use sqlx::{AnyConnection, Row, ValueRef};
 
-use crate::sql::{Bind, renumbered};
+use crate::sql::Bind;
 use crate::{Result, StoreError};
 
 /// The SQL spelling of the JSON functions, per backend.
@@ -121,91 +121,24 @@ pub(crate) async fn fetch_planned<T: DeserializeOwned>(
     binds: Vec<Bind>,
     what: &str,
 ) -> Result<Vec<T>> {
-    let read = Read { columns, rest: rest.to_owned(), order_by, binds, what };
-    let (rows, _) = fetch_two::<T, ()>(conn, plan, Some(read), None).await?;
-    Ok(rows)
-}
-
-/// One read for [`fetch_two`]: what [`fetch_planned`] takes.
-pub(crate) struct Read<'a> {
-    /// The columns, in the order of the row type's fields.
-    pub columns: &'a str,
-    /// `FROM ... WHERE ...`, with `$1`, `$2`, ... for `binds`.
-    pub rest: String,
-    /// The rows' order, if it matters.
-    pub order_by: Option<&'a str>,
-    /// The parameters.
-    pub binds: Vec<Bind>,
-    /// What the rows are, for errors.
-    pub what: &'a str,
-}
-
-/// Two independent reads (each optional: no read, no rows): on SQLite in one round trip (two
-/// statements in one text, each answering one row of JSON), on PostgreSQL one after the other,
-/// `a` first (so their locks are taken in that order).
-pub(crate) async fn fetch_two<A: DeserializeOwned, B: DeserializeOwned>(
-    conn: &mut AnyConnection,
-    plan: Plan,
-    mut a: Option<Read<'_>>,
-    mut b: Option<Read<'_>>,
-) -> Result<(Vec<A>, Vec<B>)> {
     let dialect = Dialect::of(conn);
-    if dialect == Dialect::Postgres {
-        let mut rows_a = Vec::new();
-        if let Some(read) = a {
-            let rows = statement(dialect, plan, dialect.select(read.columns, &read.rest, read.order_by, plan), read.binds).fetch_all(&mut *conn).await?;
-            rows_a = decoded(&rows, read.what)?;
-        }
-        let mut rows_b = Vec::new();
-        if let Some(read) = b {
-            let rows = statement(dialect, plan, dialect.select(read.columns, &read.rest, read.order_by, plan), read.binds).fetch_all(&mut *conn).await?;
-            rows_b = decoded(&rows, read.what)?;
-        }
-        return Ok((rows_a, rows_b));
-    }
-    let mut texts = Vec::with_capacity(2);
-    let mut binds = Vec::new();
-    for read in [&mut a, &mut b].into_iter().flatten() {
-        texts.push(renumbered(&dialect.select(read.columns, &read.rest, read.order_by, plan), binds.len()));
-        binds.append(&mut read.binds);
-    }
-    if texts.is_empty() {
-        return Ok((Vec::new(), Vec::new()));
-    }
-    let rows = statement(dialect, plan, texts.join(";\n"), binds).fetch_all(&mut *conn).await?;
-    let mut answers = rows.iter();
-    let rows_a = match a {
-        Some(read) => from_json(answers.next(), read.what)?,
-        None => Vec::new(),
-    };
-    let rows_b = match b {
-        Some(read) => from_json(answers.next(), read.what)?,
-        None => Vec::new(),
-    };
-    Ok((rows_a, rows_b))
-}
-
-/// `sql` with `binds`, kept prepared unless `plan` asks for a fresh plan on PostgreSQL (SQLite
-/// plans from its indexes, never from statistics: its statements are always kept).
-fn statement<'q>(dialect: Dialect, plan: Plan, sql: String, binds: Vec<Bind>) -> Query<'q, sqlx::Any, AnyArguments> {
+    let sql = dialect.select(columns, rest, order_by, plan);
+    // SQLite plans from its indexes, never from statistics: its statements are always kept.
     let keep = plan != Plan::Fresh || dialect == Dialect::Sqlite;
-    let mut query: Query<'q, sqlx::Any, AnyArguments> = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(keep);
+    let mut query: Query<'_, sqlx::Any, AnyArguments> = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(keep);
     for bind in binds {
         query = bind.bind(query);
     }
-    query
-}
-
-/// PostgreSQL's rows, decoded.
-fn decoded<T: DeserializeOwned>(rows: &[AnyRow], what: &str) -> Result<Vec<T>> {
-    rows.iter().map(|row| T::deserialize(RowDe(row)).map_err(|e| StoreError::corrupt(what, e))).collect()
-}
-
-/// SQLite's answer to one read: a row of one JSON array of the rows.
-fn from_json<T: DeserializeOwned>(row: Option<&AnyRow>, what: &str) -> Result<Vec<T>> {
-    let row = row.ok_or_else(|| StoreError::corrupt(what, "no answer to the read"))?;
-    let text: String = row.try_get(0)?;
-    serde_json::from_str(&text).map_err(|e| StoreError::corrupt(what, e))
+    match dialect {
+        Dialect::Sqlite => {
+            let text: String = query.fetch_one(&mut *conn).await?.try_get(0)?;
+            serde_json::from_str(&text).map_err(|e| StoreError::corrupt(what, e))
+        }
+        Dialect::Postgres => {
+            let rows = query.fetch_all(&mut *conn).await?;
+            rows.iter().map(|row| T::deserialize(RowDe(row)).map_err(|e| StoreError::corrupt(what, e))).collect()
+        }
+    }
 }
 
 /// A row as a sequence of its columns.

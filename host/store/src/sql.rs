@@ -108,7 +108,7 @@ async fn send(conn: &mut AnyConnection, dialect: Dialect, mut statements: Vec<St
 
 /// `sql` with each parameter `$n` written `$(n + offset)`; a `$` not followed by a digit (a JSON
 /// path such as `'$[0]'`) stays. SQL given here holds no `$` and digit but in parameters.
-pub(crate) fn renumbered(sql: &str, offset: usize) -> String {
+fn renumbered(sql: &str, offset: usize) -> String {
     if offset == 0 {
         return sql.to_owned();
     }

@@ -27,7 +27,7 @@ use crate::credit::{self, CreditNote};
 use crate::ids::{new_id, now};
 use crate::outbox;
 use crate::segments;
-use crate::rows::{Dialect, Plan, fetch_two};
+use crate::rows::Dialect;
 use crate::sql::{Batch, Bind, values_rows};
 use crate::stock::{self, Moved, OutOfStock};
 use crate::tenants::TenantId;
@@ -270,12 +270,7 @@ impl Placing {
         }
         let mut lines: Vec<(&str, i64)> = self.order.lines.iter().map(|l| (l.sku.as_str(), l.quantity)).collect();
         lines.sort_unstable();
-        // The stock rows and then the credit line are locked: on SQLite in one round trip.
-        let dialect = Dialect::of(&self.tx);
-        let stock_read = stock::reserve_read(dialect, &self.tenant, &lines);
-        let credit_read = self.order.on_account.then(|| credit::line_read(&self.tenant, &self.order.company_id));
-        let (levels, credit_line) = fetch_two(&mut self.tx, Plan::Locked, stock_read, credit_read).await?;
-        match stock::reserve(levels, dialect, &mut self.writes, &self.tenant, &lines, &self.id)? {
+        match stock::reserve(&mut self.tx, &mut self.writes, &self.tenant, &lines, &self.id).await? {
             Ok(moves) => self.moves = moves,
             Err(out) => return Ok(Err(Refusal::OutOfStock(out))),
         }
@@ -283,7 +278,7 @@ impl Placing {
             return Ok(Ok(None));
         }
         let note = CreditNote { actor: &self.order.buyer_id, order_id: Some(&self.id), reference: &self.order.po_number, comment: "" };
-        match credit::purchase(credit_line, &mut self.writes, &self.tenant, self.order.grand_total, note)? {
+        match credit::purchase(&mut self.tx, &mut self.writes, &self.tenant, &self.order.company_id, self.order.grand_total, note).await? {
             Ok(account) => Ok(Ok(Some(account.line.available() + self.order.grand_total))),
             Err(refused) => Ok(Err(Refusal::InsufficientCredit(refused))),
         }

@@ -29,7 +29,7 @@ use sqlx::AnyConnection;
 
 use self::items::SourceRow;
 use crate::ids::now;
-use crate::rows::{Dialect, Plan, Read, fetch, fetch_planned, fetch_two, key_set};
+use crate::rows::{Dialect, Plan, fetch, fetch_planned, key_set};
 use crate::sql::{Batch, Bind};
 use crate::tenants::TenantId;
 use crate::{Result, Store, StoreError};
@@ -162,9 +162,8 @@ pub(crate) struct Moved {
 /// The columns of [`LevelRow`].
 const LEVEL_COLUMNS: &str = "sku, quantity, reserved, min_qty, backorders, notify_qty";
 
-/// A stock row as [`levels`] reads it.
 #[derive(Deserialize)]
-pub(crate) struct LevelRow {
+struct LevelRow {
     sku: String,
     quantity: i64,
     reserved: i64,
@@ -187,26 +186,12 @@ impl LevelRow {
 /// Reads the stock rows of `skus` that exist; locked until the transaction ends when `plan`
 /// says so.
 async fn levels(conn: &mut AnyConnection, tenant: &TenantId, skus: &[&str], plan: Plan) -> Result<BTreeMap<String, (StockLevel, Option<i64>)>> {
-    let Some(read) = levels_read(Dialect::of(conn), tenant, skus) else { return Ok(BTreeMap::new()) };
-    let (rows, _) = fetch_two::<LevelRow, ()>(conn, plan, Some(read), None).await?;
-    levels_of(rows)
-}
-
-/// The read of [`levels`] (none when there is no SKU), to send with another.
-fn levels_read<'a>(dialect: Dialect, tenant: &TenantId, skus: &[&str]) -> Option<Read<'a>> {
     if skus.is_empty() {
-        return None;
+        return Ok(BTreeMap::new());
     }
-    Some(Read {
-        columns: LEVEL_COLUMNS,
-        rest: format!("FROM stock_items WHERE tenant_id = $1 AND {}", dialect.in_set("sku", 2)),
-        order_by: Some("sku"),
-        binds: vec![Bind::Text(tenant.as_str().to_owned()), Bind::Text(key_set(skus))],
-        what: "stock",
-    })
-}
-
-fn levels_of(rows: Vec<LevelRow>) -> Result<BTreeMap<String, (StockLevel, Option<i64>)>> {
+    let rest = format!("FROM stock_items WHERE tenant_id = $1 AND {}", Dialect::of(conn).in_set("sku", 2));
+    let binds = vec![Bind::Text(tenant.as_str().to_owned()), Bind::Text(key_set(skus))];
+    let rows: Vec<LevelRow> = fetch_planned(conn, plan, LEVEL_COLUMNS, &rest, Some("sku"), binds, "stock").await?;
     rows.into_iter().map(|row| Ok((row.sku.clone(), (row.level()?, row.notify_qty)))).collect()
 }
 
@@ -230,27 +215,20 @@ pub(crate) async fn lock_with_products(conn: &mut AnyConnection, tenant: &Tenant
     lock(conn, tenant, skus).await
 }
 
-/// The read that locks the stock rows of an order's `lines` (SKU, units; each SKU once, in SKU
-/// order), for [`reserve`]; none when there is no line.
-pub(crate) fn reserve_read<'a>(dialect: Dialect, tenant: &TenantId, lines: &[(&str, i64)]) -> Option<Read<'a>> {
-    let skus: Vec<&str> = lines.iter().map(|(sku, _)| *sku).collect();
-    levels_read(dialect, tenant, &skus)
-}
-
-/// Takes `lines` for `order_id`, given the stock rows [`reserve_read`] locked: every line whose
-/// product manages stock must be reservable, or nothing is written and the first line that is
-/// not is answered. Lines of products that do not manage stock pass untouched. The ledger
-/// entries and sums go into `writes`, which the caller runs in the same transaction with the
-/// rest of the order's writes (one round trip for all of them).
-pub(crate) fn reserve(
-    rows: Vec<LevelRow>,
-    dialect: Dialect,
+/// Takes `lines` (SKU, units; each SKU once) for `order_id`: every line whose product manages
+/// stock must be reservable, or nothing is written and the first line that is not is answered.
+/// Lines of products that do not manage stock pass untouched. The rows are locked here; the
+/// ledger entries and sums go into `writes`, which the caller runs in the same transaction with
+/// the rest of the order's writes (one round trip for all of them).
+pub(crate) async fn reserve(
+    conn: &mut AnyConnection,
     writes: &mut Batch,
     tenant: &TenantId,
     lines: &[(&str, i64)],
     order_id: &str,
 ) -> Result<std::result::Result<Vec<Moved>, OutOfStock>> {
-    let found = levels_of(rows)?;
+    let skus: Vec<&str> = lines.iter().map(|(sku, _)| *sku).collect();
+    let found = levels(conn, tenant, &skus, Plan::Locked).await?;
     let mut moves = Vec::with_capacity(found.len());
     for (sku, quantity) in lines {
         let Some((level, notify_qty)) = found.get(*sku) else { continue };
@@ -260,7 +238,7 @@ pub(crate) fn reserve(
         let after = StockLevel { reserved: level.reserved - quantity, ..*level };
         moves.push(Moved { sku: (*sku).to_owned(), before: *level, after, notify_qty: *notify_qty, sources: Vec::new() });
     }
-    ledger::moves_in(writes, dialect, tenant, &moves, ReservationReason::OrderPlaced, Some(order_id));
+    ledger::moves_in(writes, Dialect::of(conn), tenant, &moves, ReservationReason::OrderPlaced, Some(order_id));
     Ok(Ok(moves))
 }
 
