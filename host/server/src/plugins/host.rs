@@ -13,6 +13,12 @@ use hanse_store::{Audience, Captured, ExecutionRecord, PluginPackage, Store, Ten
 
 use crate::error::ApiError;
 
+/// Execution records written per transaction. A flush of a busy half second holds a thousand
+/// and more; on SQLite one transaction for all of them held the one write lock long enough to
+/// stall every checkout queued behind it. Two multi-row inserts' worth keeps each write about as
+/// short as an order's.
+const RECORDS_PER_TRANSACTION: usize = 128;
+
 /// A plugin a tenant has enabled, ready to call.
 #[derive(Clone)]
 pub struct ActivePlugin {
@@ -205,15 +211,19 @@ impl PluginHost {
         }
     }
 
-    /// Writes the buffered execution records.
+    /// Writes the buffered execution records, [`RECORDS_PER_TRANSACTION`] at a time.
     pub async fn flush(&self, store: &Store) -> Result<(), ApiError> {
-        let batch = std::mem::take(&mut *self.pending.lock().map_err(ApiError::internal)?);
-        if let Err(e) = store.record_executions(&batch).await {
-            // Put them back so the next flush tries again.
-            if let Ok(mut pending) = self.pending.lock() {
-                pending.extend(batch);
+        let mut batch = std::mem::take(&mut *self.pending.lock().map_err(ApiError::internal)?);
+        while !batch.is_empty() {
+            let rest = batch.split_off(batch.len().min(RECORDS_PER_TRANSACTION));
+            if let Err(e) = store.record_executions(&batch).await {
+                // Put back what is not written so the next flush tries again.
+                if let Ok(mut pending) = self.pending.lock() {
+                    pending.extend(batch.into_iter().chain(rest));
+                }
+                return Err(e.into());
             }
-            return Err(e.into());
+            batch = rest;
         }
         Ok(())
     }
@@ -230,5 +240,58 @@ impl PluginHost {
                 }
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use hanse_domain::currency::Currency;
+    use hanse_domain::plugin::{PluginId, PluginKind};
+    use hanse_domain::tenant::TenantSlug;
+    use hanse_runtime::{Runtime, RuntimeOptions};
+    use hanse_store::{ExecutionRecord, NewTenant};
+
+    use super::{PluginHost, RECORDS_PER_TRANSACTION};
+
+    fn record(i: i64) -> ExecutionRecord {
+        ExecutionRecord {
+            id: ExecutionRecord::new_id(),
+            plugin_id: "tiers".into(),
+            version: "1.0.0".into(),
+            kind: PluginKind::Pricing,
+            started_at: hanse_domain::time::Timestamp::from_millis(1_000 + i),
+            duration_us: 40,
+            fuel: i,
+            outcome: "ok".into(),
+            error: None,
+            logs: "[]".into(),
+            input_captured: false,
+            captured: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_flush_writes_in_short_transactions_and_keeps_what_it_could_not_write() {
+        let store = hanse_store::testing::fresh_store().await;
+        let new = NewTenant { slug: TenantSlug::parse("acme").unwrap(), name: "Acme".into(), currency: Currency::parse("USD").unwrap(), domains: vec![] };
+        let tenant = store.tenants().create(&new).await.unwrap();
+        let host = PluginHost::new(Runtime::new(RuntimeOptions::default()).unwrap());
+        let count = 2 * RECORDS_PER_TRANSACTION + 44;
+        let mut records: Vec<_> = (0..count as i64).map(|i| (tenant.id.clone(), record(i))).collect();
+        // A record of the second transaction repeats an id of the first: that transaction fails.
+        records[RECORDS_PER_TRANSACTION + 10].1.id = records[3].1.id.clone();
+        host.pending.lock().unwrap().extend(records.iter().cloned());
+        assert!(host.flush(&store).await.is_err());
+        let id = PluginId::parse("tiers").unwrap();
+        let written = store.installs(&tenant.id).executions(&id, 5_000).await.unwrap();
+        assert_eq!(written.len(), RECORDS_PER_TRANSACTION, "the first transaction is kept");
+        // Everything after it waits for the next flush, in order; without the repeated id it goes in.
+        let pending: Vec<i64> = host.pending.lock().unwrap().iter().map(|(_, r)| r.fuel).collect();
+        assert_eq!(pending, (RECORDS_PER_TRANSACTION as i64..count as i64).collect::<Vec<_>>());
+        host.pending.lock().unwrap()[10].1.id = ExecutionRecord::new_id();
+        host.flush(&store).await.unwrap();
+        assert!(host.pending.lock().unwrap().is_empty());
+        let written = store.installs(&tenant.id).executions(&id, 5_000).await.unwrap();
+        assert_eq!(written.len(), count);
     }
 }
