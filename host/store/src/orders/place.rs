@@ -143,7 +143,8 @@ pub struct Placing {
     /// one reads what another writes, and the locks they need are held since `hold`.
     writes: Batch,
     /// Whether a segment of the tenant looks at order history.
-    segments_on_history: bool,    /// Whether every ordered line was in the cart as priced (and is now out of it).
+    segments_on_history: bool,
+    /// Whether every ordered line was in the cart as priced (and is now out of it).
     cart_complete: bool,
 }
 
