@@ -266,7 +266,7 @@ async fn set_password(conn: &mut sqlx::AnyConnection, tenant: &TenantId, buyer_i
     Ok(())
 }
 
-pub(crate) fn buyer_from_row(row: &AnyRow) -> Result<Buyer> {
+fn buyer_from_row(row: &AnyRow) -> Result<Buyer> {
     Ok(Buyer {
         id: row.try_get("id")?,
         email: row.try_get("email")?,
