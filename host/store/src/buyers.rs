@@ -136,7 +136,7 @@ impl Buyers<'_> {
         .bind(company_id)
         .bind(at)
         .bind(session.expires_at.millis())
-        .execute(&self.store.pool)
+        .execute(self.store.writes())
         .await?;
         Ok((secret, session))
     }
@@ -168,7 +168,7 @@ impl Buyers<'_> {
             .bind(hash_secret(token))
             .bind(self.tenant.as_str())
             .bind(company_id)
-            .execute(&self.store.pool)
+            .execute(self.store.writes())
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("session"));
@@ -182,7 +182,7 @@ impl Buyers<'_> {
             .bind(hash_secret(token))
             .bind(self.tenant.as_str())
             .bind(now().millis())
-            .execute(&self.store.pool)
+            .execute(self.store.writes())
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("session"));

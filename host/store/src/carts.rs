@@ -131,7 +131,7 @@ impl Cart<'_> {
             .bind(self.buyer)
             .bind(self.company)
             .bind(sku)
-            .execute(&self.store.pool)
+            .execute(self.store.writes())
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("cart line"));
@@ -145,7 +145,7 @@ impl Cart<'_> {
             .bind(self.tenant.as_str())
             .bind(self.buyer)
             .bind(self.company)
-            .execute(&self.store.pool)
+            .execute(self.store.writes())
             .await?;
         Ok(done.rows_affected())
     }

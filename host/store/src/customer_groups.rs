@@ -48,7 +48,7 @@ impl CustomerGroups<'_> {
             .bind(&group.id)
             .bind(&group.name)
             .bind(at.millis())
-            .execute(&self.store.pool)
+            .execute(self.store.writes())
             .await
             .map_err(StoreError::on_unique(taken(name)))?;
         Ok(group)
@@ -80,7 +80,7 @@ impl CustomerGroups<'_> {
             .bind(id)
             .bind(name)
             .bind(now().millis())
-            .execute(&self.store.pool)
+            .execute(self.store.writes())
             .await
             .map_err(StoreError::on_unique(taken(name)))?;
         if done.rows_affected() == 0 {

@@ -26,7 +26,8 @@ pub enum Backend {
 pub struct ConnectOptions {
     /// `sqlite://path/to/file.db` or `postgres://user@host/db`.
     pub url: String,
-    /// Pool size; `None` picks a default per backend.
+    /// Pool size; `None` picks a default per backend. On SQLite write transactions have one
+    /// more connection of their own.
     pub max_connections: Option<u32>,
 }
 
@@ -41,6 +42,10 @@ impl ConnectOptions {
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) pool: AnyPool,
+    /// SQLite: the one connection write transactions run on ([`Store::begin_write`]); `None`
+    /// on PostgreSQL and for an in-memory SQLite database (each connection would be a database
+    /// of its own).
+    writes: Option<AnyPool>,
     backend: Backend,
     /// SQLite's one writer, taken in this process before the database's own lock (see
     /// [`Store::begin_write`]).
@@ -85,49 +90,24 @@ impl Store {
             Backend::Postgres => options.url.clone(),
         };
         let connect = AnyConnectOptions::from_str(&url).map_err(StoreError::Database)?;
-        let pool = AnyPoolOptions::new()
-            .max_connections(options.max_connections.unwrap_or(match backend {
-                Backend::Sqlite => sqlite_pool_size(),
-                Backend::Postgres => 16,
-            }))
-            .acquire_timeout(Duration::from_secs(10))
-            // No ping on every acquire: a round trip per statement group is a large share of a
-            // checkout. A connection that died is reported by the statement that uses it, and
-            // the pool replaces it.
-            .test_before_acquire(false)
-            .after_connect(move |conn, _| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        // WAL lets readers run beside the one writer; busy_timeout makes writers
-                        // queue instead of failing; foreign keys are off by default in SQLite.
-                        conn.execute("PRAGMA journal_mode = WAL").await?;
-                        conn.execute("PRAGMA synchronous = NORMAL").await?;
-                        conn.execute("PRAGMA busy_timeout = 10000").await?;
-                        conn.execute("PRAGMA foreign_keys = ON").await?;
-                        // No memory mapping of the file (SQLite's default, `mmap_size = 0`):
-                        // a connection that finds the database changed by another one drops
-                        // its mapping with its page cache, and under a steady stream of commits
-                        // the unmapping, its TLB shootdowns and the page faults that refill the
-                        // mapping cost more than reading the pages it needs again
-                        // (ARCHITECTURE.md, Decisions).
-                        // Statement journals (kept while a statement inside a transaction may
-                        // still fail, e.g. a multi-row insert) in memory: in a temporary file
-                        // they cost an open, writes, a close and an unlink per transaction.
-                        conn.execute("PRAGMA temp_store = MEMORY").await?;
-                        // Checkpoints run beside the writers (see `checkpoints`); this one stays
-                        // only as a cap on the log's growth should they fall behind.
-                        conn.execute("PRAGMA wal_autocheckpoint = 10000").await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect_with(connect)
-            .await?;
+        let size = options.max_connections.unwrap_or(match backend {
+            Backend::Sqlite => sqlite_pool_size(),
+            Backend::Postgres => 16,
+        });
+        let pool = pool_options(backend, size).connect_with(connect.clone()).await?;
+        let writes = match backend {
+            // Write transactions get a connection of their own. Its page cache stays valid from
+            // one transaction to the next (no other connection of this process commits), where
+            // a pool connection drops its cache whenever another one has committed; and a
+            // writer never waits for a connection behind readers while it holds the write lock.
+            Backend::Sqlite if !url.contains(":memory:") => Some(pool_options(backend, 1).connect_with(connect).await?),
+            _ => None,
+        };
         let writer: Arc<tokio::sync::Mutex<()>> = Arc::default();
         if backend == Backend::Sqlite {
             tokio::spawn(checkpoints(pool.clone(), Arc::downgrade(&writer)));
         }
-        Ok(Store { pool, backend, writer })
+        Ok(Store { pool, writes, backend, writer })
     }
 
     /// Applies pending migrations. Safe to run on every start and from several replicas.
@@ -150,6 +130,14 @@ impl Store {
         Ok(())
     }
 
+    /// Where a write outside a [`WriteTx`] (one autocommit statement) goes: on SQLite the
+    /// writer connection, so that it queues there instead of in SQLite's busy wait and leaves
+    /// the writer's page cache valid; elsewhere the pool. Never call it while this task holds
+    /// a [`WriteTx`]: on SQLite that is the same connection.
+    pub(crate) fn writes(&self) -> &AnyPool {
+        self.writes.as_ref().unwrap_or(&self.pool)
+    }
+
     /// Which backend this is.
     pub fn backend(&self) -> Backend {
         self.backend
@@ -162,6 +150,9 @@ impl Store {
 
     /// Closes the pool, waiting for connections in use to be returned.
     pub async fn close(&self) {
+        if let Some(writes) = &self.writes {
+            writes.close().await;
+        }
         self.pool.close().await;
     }
 
@@ -170,17 +161,55 @@ impl Store {
     /// "database is locked" when another writer got in between, instead of waiting its turn.
     /// Writers of this process first queue on an async lock, in order: SQLite's own busy wait
     /// sleeps in steps of up to 100 ms, so under contention a writer slept long after the lock
-    /// was free (a checkout's p99 was 0.77 s at 16 concurrent). Another process on the same
-    /// file still waits through SQLite's lock.
+    /// was free (a checkout's p99 was 0.77 s at 16 concurrent). They then run on the writer
+    /// connection ([`Store::writes`]). Another process on the same file still waits through
+    /// SQLite's lock.
     pub(crate) async fn begin_write(&self) -> Result<WriteTx> {
         Ok(match self.backend {
             Backend::Sqlite => {
                 let writer = self.writer.clone().lock_owned().await;
-                WriteTx { tx: self.pool.begin_with("BEGIN IMMEDIATE").await?, _writer: Some(writer) }
+                WriteTx { tx: self.writes().begin_with("BEGIN IMMEDIATE").await?, _writer: Some(writer) }
             }
             Backend::Postgres => WriteTx { tx: self.pool.begin().await?, _writer: None },
         })
     }
+}
+
+/// A pool of `size` connections to `backend`, each set up as the backend needs.
+fn pool_options(backend: Backend, size: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(size)
+        .acquire_timeout(Duration::from_secs(10))
+        // No ping on every acquire: a round trip per statement group is a large share of a
+        // checkout. A connection that died is reported by the statement that uses it, and the
+        // pool replaces it.
+        .test_before_acquire(false)
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    // WAL lets readers run beside the one writer; busy_timeout makes writers
+                    // queue instead of failing; foreign keys are off by default in SQLite.
+                    conn.execute("PRAGMA journal_mode = WAL").await?;
+                    conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    conn.execute("PRAGMA busy_timeout = 10000").await?;
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    // No memory mapping of the file (SQLite's default, `mmap_size = 0`):
+                    // a connection that finds the database changed by another one drops
+                    // its mapping with its page cache, and under a steady stream of commits
+                    // the unmapping, its TLB shootdowns and the page faults that refill the
+                    // mapping cost more than reading the pages it needs again
+                    // (ARCHITECTURE.md, Decisions).
+                    // Statement journals (kept while a statement inside a transaction may
+                    // still fail, e.g. a multi-row insert) in memory: in a temporary file
+                    // they cost an open, writes, a close and an unlink per transaction.
+                    conn.execute("PRAGMA temp_store = MEMORY").await?;
+                    // Checkpoints run beside the writers (see `checkpoints`); this one stays
+                    // only as a cap on the log's growth should they fall behind.
+                    conn.execute("PRAGMA wal_autocheckpoint = 10000").await?;
+                }
+                Ok(())
+            })
+        })
 }
 
 /// SQLite's default pool size: two connections per core, 4 to 16. Each SQLite connection
@@ -273,5 +302,26 @@ mod tests {
         assert!(prepare_sqlite_url(&url).unwrap().ends_with("/sub/x.db?mode=rwc"));
         assert!(dir.join("sub").is_dir());
         assert!(prepare_sqlite_url("sqlite://y.db?mode=ro").unwrap().ends_with("?mode=ro"));
+    }
+
+    /// A write transaction on SQLite runs on the writer connection: it neither waits for a
+    /// pool connection held by a reader nor shares one, and what it commits is what the pool
+    /// reads next.
+    #[tokio::test]
+    async fn sqlite_writes_do_not_wait_for_the_pool() {
+        let dir = std::env::temp_dir().join(format!("hanse-writer-{}", std::process::id()));
+        let url = format!("sqlite://{}/w.db", dir.display());
+        let store = Store::connect(&ConnectOptions { url, max_connections: Some(1) }).await.unwrap();
+        let mut reader = store.pool.acquire().await.unwrap();
+        let mut tx = tokio::time::timeout(Duration::from_secs(2), store.begin_write()).await.expect("the writer waited for the pool").unwrap();
+        sqlx::query("CREATE TABLE t (x BIGINT)").execute(&mut *tx).await.unwrap();
+        sqlx::query("INSERT INTO t (x) VALUES (7)").execute(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+        sqlx::query("INSERT INTO t (x) VALUES (8)").execute(store.writes()).await.unwrap();
+        let sum: i64 = sqlx::query_scalar("SELECT CAST(SUM(x) AS BIGINT) FROM t").fetch_one(&mut *reader).await.unwrap();
+        assert_eq!(sum, 15);
+        drop(reader);
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -34,7 +34,7 @@ impl Settings<'_> {
         let inserted = sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
             .bind(OPERATOR_TOKEN_HASH)
             .bind(hash_secret(secret.expose()))
-            .execute(&self.store.pool)
+            .execute(self.store.writes())
             .await?;
         Ok((inserted.rows_affected() == 1).then_some(secret))
     }

@@ -109,7 +109,7 @@ impl SharedCatalogs<'_> {
         .bind(name)
         .bind(description)
         .bind(now().millis())
-        .execute(&self.store.pool)
+        .execute(self.store.writes())
         .await
         .map_err(StoreError::on_unique(taken(name)))?;
         self.get(&id).await?.ok_or(StoreError::NotFound("shared catalog"))
@@ -125,7 +125,7 @@ impl SharedCatalogs<'_> {
             .bind(name)
             .bind(description.unwrap_or(&current.description))
             .bind(now().millis())
-            .execute(&self.store.pool)
+            .execute(self.store.writes())
             .await
             .map_err(StoreError::on_unique(taken(name)))?;
         self.get(id).await?.ok_or(StoreError::NotFound("shared catalog"))

@@ -168,7 +168,7 @@ impl Sources<'_> {
         .bind(new.region.as_str())
         .bind(new.postcode.as_str())
         .bind(at.millis())
-        .execute(&self.store.pool)
+        .execute(self.store.writes())
         .await
         .map_err(StoreError::on_unique(format!("a source with code {:?} already exists", code.as_str())))?;
         Ok(InventorySource {

@@ -178,7 +178,7 @@ impl Tenants<'_> {
             .bind(limits)
             .bind(now().millis())
             .bind(slug.as_str())
-            .execute(&self.store.pool)
+            .execute(self.store.writes())
             .await?;
         self.reread(slug, done.rows_affected()).await
     }
@@ -189,7 +189,7 @@ impl Tenants<'_> {
             .bind(status.as_str())
             .bind(now().millis())
             .bind(slug.as_str())
-            .execute(&self.store.pool)
+            .execute(self.store.writes())
             .await?;
         self.reread(slug, done.rows_affected()).await
     }

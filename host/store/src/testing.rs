@@ -61,7 +61,7 @@ pub async fn fresh_store() -> crate::Store {
 /// Runs `sql` as it is: for tests that damage data on purpose to see it reported.
 pub async fn execute(store: &crate::Store, sql: &str) {
     sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
-        .execute(&store.pool)
+        .execute(store.writes())
         .await
         .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }

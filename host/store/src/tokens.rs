@@ -66,7 +66,7 @@ impl AdminTokens<'_> {
         .bind(hash_secret(secret.expose()))
         .bind(&token.label)
         .bind(token.created_at.millis())
-        .execute(&self.store.pool)
+        .execute(self.store.writes())
         .await
         .map_err(StoreError::on_unique("that token is already registered"))?;
         Ok(token)
@@ -100,7 +100,7 @@ impl AdminTokens<'_> {
         .bind(now().millis())
         .bind(self.tenant.as_str())
         .bind(id)
-        .execute(&self.store.pool)
+        .execute(self.store.writes())
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound("token"));

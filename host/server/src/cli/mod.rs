@@ -26,7 +26,8 @@ pub struct Cli {
     #[arg(long, global = true, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, hide_env_values = true)]
     database_url: String,
 
-    /// Database connection pool size (default: on SQLite two per core, 4 to 16; 16 on PostgreSQL).
+    /// Database connection pool size (default: on SQLite two per core, 4 to 16, plus one connection
+    /// that all writes go through; 16 on PostgreSQL).
     #[arg(long, global = true, env = "HANSE_DB_MAX_CONNECTIONS")]
     db_max_connections: Option<u32>,
 

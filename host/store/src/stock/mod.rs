@@ -609,7 +609,7 @@ impl Stock<'_> {
             .bind(sku.as_str())
             .bind(email)
             .bind(now().millis())
-            .execute(&self.store.pool)
+            .execute(self.store.writes())
             .await?;
         Ok(())
     }
