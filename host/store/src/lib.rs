@@ -39,6 +39,7 @@ mod tax_rates;
 mod tenant_settings;
 mod tenants;
 mod tokens;
+mod write_lane;
 
 #[cfg(feature = "testing")]
 pub mod testing;

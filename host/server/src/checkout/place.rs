@@ -108,7 +108,6 @@ pub async fn place(state: &AppState, buyer: &SignedIn, body: &CheckoutIn, key: O
 
 async fn place_once(state: &AppState, buyer: &SignedIn, body: &CheckoutIn, key: Option<String>, request_hash: String) -> ApiResult<Placed> {
     let tenant = &buyer.tenant;
-    let orders = state.store().orders(&tenant.id);
     buyer.require_active_company()?;
     buyer.permissions.check(&SALES_PLACE_ORDER)?;
     if body.payment_method == ON_ACCOUNT {
@@ -168,52 +167,64 @@ async fn place_once(state: &AppState, buyer: &SignedIn, body: &CheckoutIn, key: 
             })
             .collect(),
     };
-    let mut placing = match orders.begin(new).await? {
-        Begun::Existing(order, hash) => return replay(*order, hash.as_deref(), &request_hash),
-        Begun::Placing(placing) => placing,
-    };
-    let available_before = match placing.hold().await? {
-        Ok(available) => available.or(credit),
-        Err(Refusal::OutOfStock(out)) => {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "out_of_stock",
-                format!("not enough {} in stock: {} asked, {} salable", out.sku, out.requested, out.salable.max(0)),
-            )
-            .with_details(json!({ "sku": out.sku, "requested": out.requested, "salable_quantity": out.salable.max(0) })));
-        }
-        Err(Refusal::CartChanged) => {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "cart_changed",
-                "the cart changed while it was being checked out (or was ordered by another checkout); review it and try again",
-            ));
-        }
-        Err(Refusal::InsufficientCredit(short)) => {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "insufficient_credit",
-                format!(
-                    "payment on account cannot be used for this order: it comes to {} and the company has {} of credit available",
-                    format_amount(short.amount, tenant.currency),
-                    format_amount(short.available, tenant.currency)
-                ),
-            )
-            .with_details(json!({
-                "grand_total": format_amount(short.amount, tenant.currency),
-                "available": format_amount(short.available, tenant.currency),
-            })));
-        }
-    };
-    // A decline or a failing plugin rolls it all back.
-    let outcome = if available_before == credit {
-        early?
-    } else {
-        payment::authorize(state, &method, &Payable { available_credit: available_before, ..payable }).await?
-    };
-    let order = placing.finish(outcome).await?;
-    metrics::counter!("orders_placed_total").increment(1);
-    Ok(Placed { order, replayed: false })
+    // From here the order's transaction holds its locks: on SQLite it runs on the store's write
+    // lane, where it is polled again as soon as each statement answers, not after whatever
+    // Wasm and JSON work the request threads have queued.
+    let (state, tenant, audience) = (state.clone(), tenant.clone(), draft.quote.audience.clone());
+    let po_number = po_number.map(str::to_owned);
+    let store = state.store().clone();
+    let placed = store.on_write_lane(async move {
+        let payable = Payable { tenant: &tenant, audience: &audience, grand_total, available_credit: credit, po_number: po_number.as_deref(), at };
+        let orders = state.store().orders(&tenant.id);
+        let mut placing = match orders.begin(new).await? {
+            Begun::Existing(order, hash) => return replay(*order, hash.as_deref(), &request_hash),
+            Begun::Placing(placing) => placing,
+        };
+        let available_before = match placing.hold().await? {
+            Ok(available) => available.or(credit),
+            Err(Refusal::OutOfStock(out)) => {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "out_of_stock",
+                    format!("not enough {} in stock: {} asked, {} salable", out.sku, out.requested, out.salable.max(0)),
+                )
+                .with_details(json!({ "sku": out.sku, "requested": out.requested, "salable_quantity": out.salable.max(0) })));
+            }
+            Err(Refusal::CartChanged) => {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "cart_changed",
+                    "the cart changed while it was being checked out (or was ordered by another checkout); review it and try again",
+                ));
+            }
+            Err(Refusal::InsufficientCredit(short)) => {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "insufficient_credit",
+                    format!(
+                        "payment on account cannot be used for this order: it comes to {} and the company has {} of credit available",
+                        format_amount(short.amount, tenant.currency),
+                        format_amount(short.available, tenant.currency)
+                    ),
+                )
+                .with_details(json!({
+                    "grand_total": format_amount(short.amount, tenant.currency),
+                    "available": format_amount(short.available, tenant.currency),
+                })));
+            }
+        };
+        // A decline or a failing plugin rolls it all back.
+        let outcome = if available_before == credit {
+            early?
+        } else {
+            payment::authorize(&state, &method, &Payable { available_credit: available_before, ..payable }).await?
+        };
+        let order = placing.finish(outcome).await?;
+        metrics::counter!("orders_placed_total").increment(1);
+        Ok(Placed { order, replayed: false })
+    })
+    .await??;
+    Ok(placed)
 }
 
 /// The answer to a retry: the order, when the request is the same as the one that placed it.

@@ -3,6 +3,7 @@
 mod check;
 mod import;
 mod plugin;
+mod priority;
 mod tenant;
 
 use std::net::SocketAddr;
@@ -58,6 +59,12 @@ enum Command {
         /// Folder for compiled plugin components, reused across restarts.
         #[arg(long, env = "HANSE_PLUGIN_CACHE_DIR", default_value = "data/plugin-cache")]
         plugin_cache_dir: std::path::PathBuf,
+        /// How much lower than the database threads the request threads run: a nice increment,
+        /// 0 to 19 (Linux). SQLite's connection threads then get a core as soon as they wake,
+        /// and its one write lock is held for less time on a busy machine. Default: 10 on
+        /// SQLite, 0 on PostgreSQL. 0 keeps every thread at the process's priority.
+        #[arg(long, env = "HANSE_REQUEST_NICE", value_parser = clap::value_parser!(i32).range(0..=19))]
+        request_nice: Option<i32>,
     },
     /// Apply pending database migrations and exit.
     Migrate,
@@ -101,7 +108,11 @@ pub enum CliError {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.log_format);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let nice = match cli.command {
+        Command::Serve { request_nice, .. } => request_nice.unwrap_or_else(|| priority::default_request_nice(&cli.database_url)),
+        _ => 0,
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().on_thread_start(move || priority::lower_this_thread(nice)).build() {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -134,7 +145,7 @@ async fn execute(cli: Cli) -> Result<(), CliError> {
     }
     let store = open_store(&cli).await?;
     match cli.command {
-        Command::Serve { bind, demo, plugin_cache_dir } => serve(store, ServeOptions { bind, demo, plugin_cache_dir }).await,
+        Command::Serve { bind, demo, plugin_cache_dir, .. } => serve(store, ServeOptions { bind, demo, plugin_cache_dir }).await,
         Command::Migrate => {
             println!("migrations applied");
             Ok(())
