@@ -216,7 +216,17 @@ impl PluginHost {
         let mut batch = std::mem::take(&mut *self.pending.lock().map_err(ApiError::internal)?);
         while !batch.is_empty() {
             let rest = batch.split_off(batch.len().min(RECORDS_PER_TRANSACTION));
-            if let Err(e) = store.record_executions(&batch).await {
+            // Like an order, the write holds SQLite's lock across several statements: it runs
+            // on the store's write lane.
+            let lane = store.clone();
+            let (written, batch_back) = store
+                .on_write_lane(async move {
+                    let written = lane.record_executions(&batch).await;
+                    (written, batch)
+                })
+                .await?;
+            batch = batch_back;
+            if let Err(e) = written {
                 // Put back what is not written so the next flush tries again.
                 if let Ok(mut pending) = self.pending.lock() {
                     pending.extend(batch.into_iter().chain(rest));
