@@ -110,6 +110,9 @@ impl Store {
             Backend::Sqlite if !url.contains(":memory:") => Some(pool_options(backend, 1).connect_with(connect).await?),
             _ => None,
         };
+        if writes.is_some() {
+            open_all(&pool, size).await?;
+        }
         let writer: Arc<tokio::sync::Mutex<()>> = Arc::default();
         if backend == Backend::Sqlite {
             tokio::spawn(checkpoints(pool.clone(), Arc::downgrade(&writer)));
@@ -182,9 +185,28 @@ impl Store {
     }
 }
 
+/// Opens all `size` connections of a SQLite pool now, on the thread that connects. sqlx runs
+/// each SQLite connection on a thread of its own, and a new thread starts with the scheduling
+/// priority of the thread that made it: opened later, from a request thread that `hanse serve`
+/// runs at a lower priority, the database's threads would be as low as the request threads,
+/// and would no longer get a core first when they wake. The connections are then kept (no idle
+/// timeout or lifetime, [`pool_options`]); only one that fails is replaced.
+async fn open_all(pool: &AnyPool, size: u32) -> Result<()> {
+    let mut open = Vec::with_capacity(size as usize);
+    for _ in 0..size {
+        open.push(pool.acquire().await?);
+    }
+    Ok(())
+}
+
 /// A pool of `size` connections to `backend`, each set up as the backend needs.
 fn pool_options(backend: Backend, size: u32) -> AnyPoolOptions {
-    AnyPoolOptions::new()
+    let options = match backend {
+        // Kept for the life of the process: see `open_all`.
+        Backend::Sqlite => AnyPoolOptions::new().idle_timeout(None).max_lifetime(None),
+        Backend::Postgres => AnyPoolOptions::new(),
+    };
+    options
         .max_connections(size)
         .acquire_timeout(Duration::from_secs(10))
         // No ping on every acquire: a round trip per statement group is a large share of a
@@ -309,6 +331,19 @@ mod tests {
         assert!(prepare_sqlite_url(&url).unwrap().ends_with("/sub/x.db?mode=rwc"));
         assert!(dir.join("sub").is_dir());
         assert!(prepare_sqlite_url("sqlite://y.db?mode=ro").unwrap().ends_with("?mode=ro"));
+    }
+
+    /// Every connection of a SQLite file database is open once `connect` returns (so that
+    /// their threads start with the priority of the thread that connects), and stays open.
+    #[tokio::test]
+    async fn sqlite_connections_open_at_connect() {
+        let dir = std::env::temp_dir().join(format!("hanse-open-all-{}", std::process::id()));
+        let url = format!("sqlite://{}/o.db", dir.display());
+        let store = Store::connect(&ConnectOptions { url, max_connections: Some(3) }).await.unwrap();
+        assert_eq!(store.pool.size(), 3);
+        assert_eq!(store.writes().size(), 1);
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     /// A write transaction on SQLite runs on the writer connection: it neither waits for a
