@@ -110,6 +110,7 @@ impl Store {
             Backend::Sqlite if !url.contains(":memory:") => Some(pool_options(backend, 1).connect_with(connect).await?),
             _ => None,
         };
+        // A SQLite file database (the one case with a writer connection).
         if writes.is_some() {
             open_all(&pool, size).await?;
         }

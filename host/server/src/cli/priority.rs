@@ -4,7 +4,7 @@
 //! holds the database's one write lock from its first statement to its commit. When that
 //! thread wakes with the next statement while both cores are busy pricing carts and encoding
 //! JSON on the request threads, the kernel lets it wait for a time slice, and the lock stays
-//! held meanwhile: at 800 checkouts a second on two cores, a quarter of the CPU stayed idle
+//! held meanwhile: at 850 checkouts a second on two cores, 30 % of the CPU stayed idle
 //! while checkouts queued for the lock. With the request threads (the async runtime's workers
 //! and its blocking pool, where plugins run) at a lower priority than the database threads,
 //! the database threads get a core as soon as they wake, and the lock is held for less time.
