@@ -21,13 +21,6 @@ pub enum Backend {
     Postgres,
 }
 
-impl Backend {
-    /// The backend a database URL names; refused for anything but `sqlite:` and `postgres://`.
-    pub fn of_url(url: &str) -> Result<Backend> {
-        backend_of(url)
-    }
-}
-
 /// How to connect.
 #[derive(Debug, Clone)]
 pub struct ConnectOptions {

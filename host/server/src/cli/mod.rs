@@ -61,10 +61,11 @@ enum Command {
         plugin_cache_dir: std::path::PathBuf,
         /// How much lower than the database threads the request threads run: a nice increment,
         /// 0 to 19 (Linux). SQLite's connection threads then get a core as soon as they wake,
-        /// and its one write lock is held for less time on a busy machine. Default: 10 on
-        /// SQLite, 0 on PostgreSQL. 0 keeps every thread at the process's priority.
-        #[arg(long, env = "HANSE_REQUEST_NICE", value_parser = clap::value_parser!(i32).range(0..=19))]
-        request_nice: Option<i32>,
+        /// and its one write lock is held for less time on a busy machine (10 on a host of its
+        /// own: BENCHMARKS.md). Plugins run on the request threads against wall-clock deadlines,
+        /// so on a host shared with busy processes a lowered server can miss them.
+        #[arg(long, env = "HANSE_REQUEST_NICE", default_value_t = 0, value_parser = clap::value_parser!(i32).range(0..=19))]
+        request_nice: i32,
     },
     /// Apply pending database migrations and exit.
     Migrate,
@@ -109,7 +110,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.log_format);
     let nice = match cli.command {
-        Command::Serve { request_nice, .. } => request_nice.unwrap_or_else(|| priority::default_request_nice(&cli.database_url)),
+        Command::Serve { request_nice, .. } => request_nice,
         _ => 0,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().on_thread_start(move || priority::lower_this_thread(nice)).build() {

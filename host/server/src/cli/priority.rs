@@ -9,20 +9,9 @@
 //! and its blocking pool, where plugins run) at a lower priority than the database threads,
 //! the database threads get a core as soon as they wake, and the lock is held for less time.
 //! Raising the database threads instead would need a privilege (`CAP_SYS_NICE`) that a server
-//! should not ask for.
-
-use hanse_store::Backend;
-
-/// The nice increment of the request threads under `hanse serve` when none is given: 10 on
-/// SQLite (`bench/checkout.sh 3000 8`, with the store's write lane: 1,040 and 1,048 checkouts a
-/// second against 856 and 875 before), 0 on PostgreSQL, whose writers lock rows rather than the
-/// database and where alternating runs showed no gain.
-pub fn default_request_nice(database_url: &str) -> i32 {
-    match Backend::of_url(database_url) {
-        Ok(Backend::Sqlite) => 10,
-        _ => 0,
-    }
-}
+//! should not ask for. Off by default (`hanse serve --request-nice`): plugins run on the request
+//! threads against wall-clock deadlines, and on a host shared with busy processes (a test run
+//! with many servers at once) a lowered server missed them.
 
 /// Lowers the calling thread's priority by `increment` (0 to 19; 0 leaves it). Linux only:
 /// elsewhere `setpriority` would lower the whole process, database threads included. A
@@ -45,12 +34,6 @@ pub fn lower_this_thread(increment: i32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_sqlite_lowers_by_default() {
-        assert_eq!(default_request_nice("sqlite://data/hanse.db"), 10);
-        assert_eq!(default_request_nice("postgres://u@h/d"), 0);
-    }
 
     #[cfg(target_os = "linux")]
     #[test]
