@@ -133,6 +133,8 @@ fn main() {
         let _ = axum::serve(listener, app).await;
     });
     let client = reqwest::Client::new();
+    // The calling thread's own executor: a plugin call runs on its caller's task.
+    let caller = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio");
     let url = format!("http://{address}/price");
 
     println!("tier-pricing component: {} bytes, compiled in {:.1} ms; {calls} calls per cell after {WARM_UP} warm-up calls\n", component.len(), compile.as_secs_f64() * 1e3);
@@ -141,9 +143,9 @@ fn main() {
     for lines in [1, 20, 200] {
         let request = wasm_request(lines);
         let limits = Limits::default().scaled_for_lines(lines);
-        let fuel = runtime.price(&plugin, &request, &limits).fuel_used;
+        let fuel = caller.block_on(runtime.price(&plugin, &request, &limits)).fuel_used;
         let (wasm50, wasm99) = measure(calls, || {
-            let execution = runtime.price(&plugin, &request, &limits);
+            let execution = caller.block_on(runtime.price(&plugin, &request, &limits));
             assert!(execution.outcome.is_ok(), "{:?}", execution.outcome);
         });
         let native = native_request(lines);

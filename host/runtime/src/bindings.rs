@@ -1,7 +1,8 @@
 //! Host bindings of the `hanse:plugin` worlds: the one place that runs `bindgen!`.
 //!
 //! The `types` and `log` interfaces are generated once (with the pricing world) and shared by
-//! the other worlds, so a `Context` is the same Rust type for every kind of plugin.
+//! the other worlds, so a `Context` is the same Rust type for every kind of plugin. Exports are
+//! async: a call runs on the caller's task and yields to it while it runs long (`runtime.rs`).
 
 /// The pricing world, with the shared `types` and `log` interfaces.
 pub mod pricing {
@@ -9,6 +10,7 @@ pub mod pricing {
         world: "pricing",
         path: "../../wit",
         additional_derives: [PartialEq],
+        exports: { default: async },
     });
 }
 
@@ -18,6 +20,7 @@ pub mod approval {
         world: "approval",
         path: "../../wit",
         additional_derives: [PartialEq],
+        exports: { default: async },
         with: {
             "hanse:plugin/types": super::pricing::hanse::plugin::types,
             "hanse:plugin/log": super::pricing::hanse::plugin::log,
@@ -31,6 +34,7 @@ pub mod shipping {
         world: "shipping",
         path: "../../wit",
         additional_derives: [PartialEq],
+        exports: { default: async },
         with: {
             "hanse:plugin/types": super::pricing::hanse::plugin::types,
             "hanse:plugin/log": super::pricing::hanse::plugin::log,
@@ -44,6 +48,7 @@ pub mod payment {
         world: "payment",
         path: "../../wit",
         additional_derives: [PartialEq],
+        exports: { default: async },
         with: {
             "hanse:plugin/types": super::pricing::hanse::plugin::types,
             "hanse:plugin/log": super::pricing::hanse::plugin::log,

@@ -31,7 +31,7 @@ pub enum PluginError {
     /// The plugin used its whole instruction budget.
     #[error("the plugin ran out of fuel after {0} instructions")]
     OutOfFuel(u64),
-    /// The plugin ran past its wall-clock deadline.
+    /// The plugin ran past its deadline (time run, not time waiting to be resumed).
     #[error("the plugin ran past its deadline of {0} ms")]
     Timeout(u64),
     /// The plugin tried to grow its memory past the limit.

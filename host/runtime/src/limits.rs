@@ -19,7 +19,8 @@ pub struct Limits {
     pub fuel: u64,
     /// Linear memory cap, bytes.
     pub memory_bytes: usize,
-    /// Wall-clock deadline.
+    /// How long the call may run: wall time while it runs, not while it waits to be resumed
+    /// after yielding to other work.
     pub deadline: Duration,
     /// Largest input the host passes, bytes.
     pub max_input_bytes: usize,

@@ -4,14 +4,14 @@
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use hanse_domain::plugin::PluginKind;
 use sha2::{Digest, Sha256};
 use wasmtime::component::{Component, HasSelf, Linker};
-use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, Trap};
+use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, StoreContextMut, Trap, UpdateDeadline};
 
 use crate::bindings::{approval, payment, pricing, shipping};
 use crate::error::{LoadError, PluginError};
@@ -21,7 +21,8 @@ use crate::size::WireSize;
 use crate::validate;
 use crate::types::{ApprovalRequest, Checkout, Decision, Method, Authorization, PriceChange, PriceRequest, Rate, RateRequest};
 
-/// How often the wall-clock deadline is checked.
+/// How often the deadline is checked, and how long a running call keeps its thread before it
+/// yields.
 const EPOCH_TICK: Duration = Duration::from_millis(2);
 /// The most memory any plugin call may be granted; per-tenant limits are clamped to it.
 pub const MAX_MEMORY_BYTES: usize = 64 * 1024 * 1024;
@@ -32,6 +33,29 @@ const KEEP_RESIDENT_BYTES: usize = 2 * 1024 * 1024;
 const KEEP_RESIDENT_TABLE_BYTES: usize = 64 * 1024;
 /// Longest error text kept from a plugin.
 const MAX_ERROR_CHARS: usize = 1_000;
+
+/// Runs one call of a `$world` plugin: a fresh store with the limits, the component
+/// instantiated in it, `$body` with the instance and the store, and the outcome named.
+macro_rules! plugin_call {
+    ($runtime:expr, $plugin:expr, $limits:expr, $now:expr, $size:expr, $world:ident, |$instance:ident, $store:ident| $body:expr) => {{
+        match $runtime.start($limits, $now, $size) {
+            Err(refused) => refused,
+            Ok(mut call) => {
+                let answer = match &$plugin.pre {
+                    Pre::$world(pre) => async {
+                        let $store = &mut call.store;
+                        let $instance = pre.instantiate_async(&mut *$store).await?;
+                        let $store = &mut *$store;
+                        $body
+                    }
+                    .await,
+                    _ => Ok(Err(wrong_kind($plugin.kind, PluginKind::$world))),
+                };
+                call.finish($limits, answer)
+            }
+        }
+    }};
+}
 
 /// How to build a [`Runtime`].
 #[derive(Debug, Clone, Default)]
@@ -121,7 +145,7 @@ impl Runtime {
             }
         };
         let mut linker = Linker::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(|e| LoadError::Cache(e.to_string()))?;
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker).map_err(|e| LoadError::Cache(e.to_string()))?;
         forbid_waiting(&mut linker).map_err(|e| LoadError::Cache(e.to_string()))?;
         pricing::hanse::plugin::log::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |s| s)
             .map_err(|e| LoadError::Cache(e.to_string()))?;
@@ -192,84 +216,85 @@ impl Runtime {
     }
 
     /// Runs a pricing plugin.
-    pub fn price(&self, plugin: &LoadedPlugin, request: &PriceRequest, limits: &Limits) -> Execution<Vec<PriceChange>> {
-        let mut execution = self.call(limits, request.context.now, request.wire_size(), |store| match &plugin.pre {
-            Pre::Pricing(pre) => pre.instantiate(&mut *store)?.hanse_plugin_pricer().call_price(&mut *store, request),
-            _ => Ok(Err(wrong_kind(plugin.kind, PluginKind::Pricing))),
+    pub async fn price(&self, plugin: &LoadedPlugin, request: &PriceRequest, limits: &Limits) -> Execution<Vec<PriceChange>> {
+        let mut execution = plugin_call!(self, plugin, limits, request.context.now, request.wire_size(), Pricing, |instance, store| {
+            instance.hanse_plugin_pricer().call_price(store, request).await
         });
         checked(&mut execution, |changes| validate::price_changes(request, changes));
         execution
     }
 
     /// Runs an approval plugin.
-    pub fn evaluate(&self, plugin: &LoadedPlugin, request: &ApprovalRequest, limits: &Limits) -> Execution<Decision> {
-        let mut execution = self.call(limits, request.context.now, request.wire_size(), |store| match &plugin.pre {
-            Pre::Approval(pre) => pre.instantiate(&mut *store)?.hanse_plugin_approver().call_evaluate(&mut *store, request),
-            _ => Ok(Err(wrong_kind(plugin.kind, PluginKind::Approval))),
+    pub async fn evaluate(&self, plugin: &LoadedPlugin, request: &ApprovalRequest, limits: &Limits) -> Execution<Decision> {
+        let mut execution = plugin_call!(self, plugin, limits, request.context.now, request.wire_size(), Approval, |instance, store| {
+            instance.hanse_plugin_approver().call_evaluate(store, request).await
         });
         checked(&mut execution, validate::decision);
         execution
     }
 
     /// Runs a shipping plugin.
-    pub fn rates(&self, plugin: &LoadedPlugin, request: &RateRequest, limits: &Limits) -> Execution<Vec<Rate>> {
-        let mut execution = self.call(limits, request.context.now, request.wire_size(), |store| match &plugin.pre {
-            Pre::Shipping(pre) => pre.instantiate(&mut *store)?.hanse_plugin_shipper().call_rates(&mut *store, request),
-            _ => Ok(Err(wrong_kind(plugin.kind, PluginKind::Shipping))),
+    pub async fn rates(&self, plugin: &LoadedPlugin, request: &RateRequest, limits: &Limits) -> Execution<Vec<Rate>> {
+        let mut execution = plugin_call!(self, plugin, limits, request.context.now, request.wire_size(), Shipping, |instance, store| {
+            instance.hanse_plugin_shipper().call_rates(store, request).await
         });
         checked(&mut execution, |rates| validate::rates(rates));
         execution
     }
 
     /// Asks a payment plugin for its methods.
-    pub fn methods(&self, plugin: &LoadedPlugin, checkout: &Checkout, limits: &Limits) -> Execution<Vec<Method>> {
-        let mut execution = self.call(limits, checkout.context.now, checkout.wire_size(), |store| match &plugin.pre {
-            Pre::Payment(pre) => pre.instantiate(&mut *store)?.hanse_plugin_payer().call_methods(&mut *store, checkout),
-            _ => Ok(Err(wrong_kind(plugin.kind, PluginKind::Payment))),
+    pub async fn methods(&self, plugin: &LoadedPlugin, checkout: &Checkout, limits: &Limits) -> Execution<Vec<Method>> {
+        let mut execution = plugin_call!(self, plugin, limits, checkout.context.now, checkout.wire_size(), Payment, |instance, store| {
+            instance.hanse_plugin_payer().call_methods(store, checkout).await
         });
         checked(&mut execution, |methods| validate::methods(methods));
         execution
     }
 
     /// Asks a payment plugin to authorize a payment with method `code`.
-    pub fn authorize(&self, plugin: &LoadedPlugin, code: &str, checkout: &Checkout, limits: &Limits) -> Execution<Authorization> {
-        let mut execution = self.call(limits, checkout.context.now, checkout.wire_size() + code.len(), |store| match &plugin.pre {
-            Pre::Payment(pre) => pre.instantiate(&mut *store)?.hanse_plugin_payer().call_authorize(&mut *store, code, checkout),
-            _ => Ok(Err(wrong_kind(plugin.kind, PluginKind::Payment))),
+    pub async fn authorize(&self, plugin: &LoadedPlugin, code: &str, checkout: &Checkout, limits: &Limits) -> Execution<Authorization> {
+        let mut execution = plugin_call!(self, plugin, limits, checkout.context.now, checkout.wire_size() + code.len(), Payment, |instance, store| {
+            instance.hanse_plugin_payer().call_authorize(store, code, checkout).await
         });
         checked(&mut execution, validate::authorization);
         execution
     }
 
-    /// One call in a fresh store with `limits`: fuel, an epoch deadline, a memory cap, and
-    /// caps on input and output size.
-    fn call<T: WireSize>(
-        &self,
-        limits: &Limits,
-        now_millis: i64,
-        input_size: usize,
-        run: impl FnOnce(&mut Store<HostState>) -> wasmtime::Result<Result<T, String>>,
-    ) -> Execution<T> {
+    /// A fresh store for one call with `limits`: fuel, a deadline on the time the call runs,
+    /// and a memory cap. `Err`: the call ends before it starts (its input is too large, or fuel
+    /// cannot be set), with the execution that says so.
+    fn start<T>(&self, limits: &Limits, now_millis: i64, input_size: usize) -> Result<Call, Execution<T>> {
         let started = Instant::now();
         if input_size > limits.max_input_bytes {
             let outcome = Err(PluginError::InputTooLarge { size: input_size, limit: limits.max_input_bytes });
-            return Execution { outcome, fuel_used: 0, duration: started.elapsed(), logs: Vec::new() };
+            return Err(Execution { outcome, fuel_used: 0, duration: started.elapsed(), logs: Vec::new() });
         }
         let memory = limits.memory_bytes.min(MAX_MEMORY_BYTES);
         let mut store = Store::new(&self.engine, HostState::new(memory, now_millis));
         store.limiter(|state| state);
-        let outcome = match store.set_fuel(limits.fuel) {
-            Err(e) => Err(PluginError::Instantiation(e.to_string())),
-            Ok(()) => {
-                let ticks = limits.deadline.as_millis().div_ceil(EPOCH_TICK.as_millis()).max(1) as u64;
-                store.set_epoch_deadline(ticks);
-                store.epoch_deadline_trap();
-                run(&mut store)
-                    .map_err(|e| classify(&e, &store, limits))
-                    .and_then(|answer| answer.map_err(|message| PluginError::Reported(truncate(&message))))
-            }
-        };
-        let fuel_used = limits.fuel.saturating_sub(store.get_fuel().unwrap_or(0));
+        if let Err(e) = store.set_fuel(limits.fuel) {
+            let outcome = Err(PluginError::Instantiation(e.to_string()));
+            return Err(Execution { outcome, fuel_used: 0, duration: started.elapsed(), logs: Vec::new() });
+        }
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_callback(deadline_check(limits.deadline, started));
+        Ok(Call { store, started })
+    }
+}
+
+/// One call's store, from [`Runtime::start`] to [`Call::finish`].
+struct Call {
+    store: Store<HostState>,
+    started: Instant,
+}
+
+impl Call {
+    /// Names the outcome, checks the answer's size, and frees the store.
+    fn finish<T: WireSize>(mut self, limits: &Limits, answer: wasmtime::Result<Result<T, String>>) -> Execution<T> {
+        let outcome = answer
+            .map_err(|e| classify(&e, &self.store, limits))
+            .and_then(|answer| answer.map_err(|message| PluginError::Reported(truncate(&message))));
+        let fuel_used = limits.fuel.saturating_sub(self.store.get_fuel().unwrap_or(0));
         let outcome = outcome.and_then(|value| {
             let size = value.wire_size();
             if size > limits.max_output_bytes {
@@ -282,10 +307,41 @@ impl Runtime {
             Err(PluginError::OutOfFuel(_)) => Err(PluginError::OutOfFuel(fuel_used)),
             other => other,
         };
-        let logs = std::mem::take(&mut store.data_mut().logs);
+        let logs = std::mem::take(&mut self.store.data_mut().logs);
         // Dropping the store resets its pool slot; that is part of what the call cost.
-        drop(store);
-        Execution { outcome, fuel_used, duration: started.elapsed(), logs }
+        drop(self.store);
+        Execution { outcome, fuel_used, duration: self.started.elapsed(), logs }
+    }
+}
+
+
+/// The deadline, checked at every epoch tick while the call runs. A call that is still
+/// running yields to its caller's executor at each tick, so a long plugin call shares its
+/// thread with other requests instead of holding it. The deadline counts the time the call
+/// ran, not the time it waited to be resumed after a yield: a plugin is not charged for the
+/// server's other work.
+fn deadline_check(
+    deadline: Duration,
+    started: Instant,
+) -> impl FnMut(StoreContextMut<'_, HostState>) -> wasmtime::Result<UpdateDeadline> + Send + Sync + 'static {
+    // Time since `started` at which the call last resumed, in nanoseconds.
+    let resumed = Arc::new(AtomicU64::new(0));
+    let mut ran = Duration::ZERO;
+    move |_| {
+        let now = started.elapsed();
+        ran += now.saturating_sub(Duration::from_nanos(resumed.load(Ordering::Relaxed)));
+        if ran >= deadline {
+            return Ok(UpdateDeadline::Interrupt);
+        }
+        let resumed = resumed.clone();
+        Ok(UpdateDeadline::YieldCustom(
+            1,
+            Box::pin(async move {
+                tokio::task::yield_now().await;
+                let at = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+                resumed.store(at, Ordering::Relaxed);
+            }),
+        ))
     }
 }
 

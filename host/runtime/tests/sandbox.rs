@@ -14,6 +14,11 @@ fn runtime() -> &'static Runtime {
     RUNTIME.get_or_init(|| Runtime::new(RuntimeOptions::default()).expect("runtime"))
 }
 
+/// Runs a call to its end on a thread of its own, as a synchronous caller would.
+fn block_on<F: std::future::Future>(call: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("executor").block_on(call)
+}
+
 fn hostile() -> Arc<LoadedPlugin> {
     runtime().load(PluginKind::Pricing, HOSTILE.component).expect("hostile plugin loads")
 }
@@ -50,7 +55,7 @@ fn cart(config: &str, lines: usize) -> PriceRequest {
 }
 
 /// The default limits with a deadline no loaded machine reaches, for tests whose subject is not
-/// time: the deadline counts wall time from instantiation, and beside a parallel compilation on
+/// time: the deadline counts the wall time a call runs from instantiation, and beside a parallel compilation on
 /// two cores the default 50 ms is not always there.
 fn untimed() -> Limits {
     Limits { deadline: Duration::from_secs(10), ..Limits::default() }
@@ -60,7 +65,7 @@ fn hostile_call(mode: &str, limits: &Limits) -> (Result<Vec<PriceChange>, Plugin
     // Loaded (and on first use compiled) before the clock starts: only the call is timed.
     let (runtime, plugin, request) = (runtime(), hostile(), cart(&format!(r#"{{"mode":"{mode}"}}"#), 3));
     let started = Instant::now();
-    let execution = runtime.price(&plugin, &request, limits);
+    let execution = block_on(runtime.price(&plugin, &request, limits));
     (execution.outcome, started.elapsed(), execution.fuel_used)
 }
 
@@ -68,14 +73,14 @@ fn hostile_call(mode: &str, limits: &Limits) -> (Result<Vec<PriceChange>, Plugin
 fn tier_pricing_prices_a_cart() {
     let plugin = first_party("tier-pricing", PluginKind::Pricing);
     let request = cart(r#"{"tiers":[{"min_quantity":10,"percent_off":"10"}]}"#, 20);
-    let execution = runtime().price(&plugin, &request, &untimed());
+    let execution = block_on(runtime().price(&plugin, &request, &untimed()));
     let changes = execution.outcome.expect("priced");
     assert_eq!(changes.len(), 20);
     assert!(changes.iter().all(|c| c.unit_price == 90_000 && c.reason == "10% off from 10 units"), "{changes:?}");
     assert!(execution.fuel_used > 0 && execution.fuel_used < Limits::default().fuel);
 
     // Deterministic: the same input gives the same output and the same fuel.
-    let again = runtime().price(&plugin, &request, &untimed());
+    let again = block_on(runtime().price(&plugin, &request, &untimed()));
     assert_eq!(again.outcome.expect("priced"), changes);
     assert_eq!(again.fuel_used, execution.fuel_used);
 }
@@ -89,15 +94,15 @@ fn the_other_first_party_plugins_answer() {
         destination: Address { country: "DE".into(), region: None, postcode: Some("20095".into()), city: None },
         subtotal: 30_000,
     };
-    let rates = runtime().rates(&shipping, &request, &untimed()).outcome.expect("rates");
+    let rates = block_on(runtime().rates(&shipping, &request, &untimed())).outcome.expect("rates");
     assert_eq!(rates.len(), 1);
     assert_eq!((rates[0].code.as_str(), rates[0].amount), ("flat-rate", 150_000));
 
     let payment = first_party("payment-on-account", PluginKind::Payment);
     let checkout = Checkout { context: context("{}"), grand_total: 500_000, available_credit: Some(1_000_000), po_number: Some("PO-1".into()) };
-    let methods = runtime().methods(&payment, &checkout, &untimed()).outcome.expect("methods");
+    let methods = block_on(runtime().methods(&payment, &checkout, &untimed())).outcome.expect("methods");
     assert_eq!(methods[0].code, "on-account");
-    let authorization = runtime().authorize(&payment, "on-account", &checkout, &untimed()).outcome.expect("authorized");
+    let authorization = block_on(runtime().authorize(&payment, "on-account", &checkout, &untimed())).outcome.expect("authorized");
     assert_eq!(authorization, Authorization::Authorized("on-account:PO-1".into()));
 
     let approval = first_party("approval-threshold", PluginKind::Approval);
@@ -109,7 +114,7 @@ fn the_other_first_party_plugins_answer() {
         lines: vec![],
         buyer: Buyer { user_id: "u1".into(), role: "Buyer".into(), is_company_admin: false, managers: vec![] },
     };
-    let decision = runtime().evaluate(&approval, &order, &untimed()).outcome.expect("decision");
+    let decision = block_on(runtime().evaluate(&approval, &order, &untimed())).outcome.expect("decision");
     assert!(matches!(decision, Decision::Require(ref steps) if steps[0].approvers == vec![ApproverRef::CompanyAdmin]), "{decision:?}");
 }
 
@@ -126,7 +131,7 @@ fn table_rate_shipping_quotes_from_its_table() {
         destination: Address { country: country.into(), region: region.map(Into::into), postcode: None, city: None },
         subtotal: 20_000,
     };
-    let quote = |request: RateRequest| runtime().rates(&plugin, &request, &untimed()).outcome.expect("rates");
+    let quote = |request: RateRequest| block_on(runtime().rates(&plugin, &request, &untimed())).outcome.expect("rates");
     let rates = quote(request("US", Some("ca"), 60_000));
     assert_eq!((rates[0].code.as_str(), rates[0].label.as_str(), rates[0].amount), ("table-rate", "Table rate", 50_000));
     assert_eq!(quote(request("US", None, 50_000))[0].amount, 90_000, "2 × 5 reaches the band from 10");
@@ -151,7 +156,7 @@ fn the_largest_table_fits_the_default_limits() {
         destination: Address { country: "CA".into(), region: Some("r18".into()), postcode: None, city: None },
         subtotal: 10_000_000,
     };
-    let execution = runtime().rates(&plugin, &request, &untimed());
+    let execution = block_on(runtime().rates(&plugin, &request, &untimed()));
     // Row 468 is CA/R18 from 468.5, the only one for that region.
     assert_eq!(execution.outcome.expect("rates")[0].amount, 4_682_500);
     assert!(execution.fuel_used < Limits::default().fuel / 2, "{}", execution.fuel_used);
@@ -172,32 +177,32 @@ fn the_payment_plugins_answer() {
 
     let terms = first_party("net-terms", PluginKind::Payment);
     let on_terms = checkout(company(r#"{"terms":[30,60]}"#), Some("PO-7"));
-    let methods = runtime().methods(&terms, &on_terms, &untimed()).outcome.expect("methods");
+    let methods = block_on(runtime().methods(&terms, &on_terms, &untimed())).outcome.expect("methods");
     assert_eq!(
         methods.iter().map(|m| (m.code.as_str(), m.label.as_str())).collect::<Vec<_>>(),
         [("net-30", "Net 30"), ("net-60", "Net 60")]
     );
-    let authorization = runtime().authorize(&terms, "net-60", &on_terms, &untimed()).outcome.expect("on terms");
+    let authorization = block_on(runtime().authorize(&terms, "net-60", &on_terms, &untimed())).outcome.expect("on terms");
     assert_eq!(authorization, Authorization::OnTerms(Terms { reference: "net-60:PO-7".into(), due_days: 60 }));
     let guest = checkout(context("{}"), None);
-    assert!(runtime().methods(&terms, &guest, &untimed()).outcome.expect("methods").is_empty());
-    let unknown = runtime().authorize(&terms, "net-90", &on_terms, &untimed()).outcome;
+    assert!(block_on(runtime().methods(&terms, &guest, &untimed())).outcome.expect("methods").is_empty());
+    let unknown = block_on(runtime().authorize(&terms, "net-90", &on_terms, &untimed())).outcome;
     assert!(matches!(unknown, Err(PluginError::Reported(ref m)) if m.contains("net-90")), "{unknown:?}");
 
     let po = first_party("purchase-order-number", PluginKind::Payment);
     let with_po = checkout(context(r#"{"allowed_prefixes":["PO-"]}"#), Some("PO-7"));
-    assert_eq!(runtime().methods(&po, &with_po, &untimed()).outcome.expect("methods")[0].code, "purchase-order");
-    let pending = runtime().authorize(&po, "purchase-order", &with_po, &untimed()).outcome.expect("pending");
+    assert_eq!(block_on(runtime().methods(&po, &with_po, &untimed())).outcome.expect("methods")[0].code, "purchase-order");
+    let pending = block_on(runtime().authorize(&po, "purchase-order", &with_po, &untimed())).outcome.expect("pending");
     assert_eq!(pending, Authorization::Pending("po:PO-7".into()));
     let without = checkout(context("{}"), None);
-    let declined = runtime().authorize(&po, "purchase-order", &without, &untimed()).outcome.expect("declined");
+    let declined = block_on(runtime().authorize(&po, "purchase-order", &without, &untimed())).outcome.expect("declined");
     assert_eq!(declined, Authorization::Declined("a purchase order number is required".into()));
 }
 
 #[test]
 fn a_bad_configuration_is_reported() {
     let plugin = first_party("tier-pricing", PluginKind::Pricing);
-    let outcome = runtime().price(&plugin, &cart(r#"{"tiers":"x"}"#, 1), &untimed()).outcome;
+    let outcome = block_on(runtime().price(&plugin, &cart(r#"{"tiers":"x"}"#, 1), &untimed())).outcome;
     assert!(matches!(outcome, Err(PluginError::Reported(ref m)) if m.contains("invalid configuration")), "{outcome:?}");
 }
 
@@ -268,14 +273,14 @@ fn a_panic_traps() {
 
 #[test]
 fn output_over_the_cap_is_refused() {
-    let execution = runtime().price(&hostile(), &cart(r#"{"mode":"huge-output","bytes":100000}"#, 1), &untimed());
+    let execution = block_on(runtime().price(&hostile(), &cart(r#"{"mode":"huge-output","bytes":100000}"#, 1), &untimed()));
     assert!(matches!(execution.outcome, Err(PluginError::OutputTooLarge { limit: 20_000, .. })), "{:?}", execution.outcome);
 }
 
 #[test]
 fn input_over_the_cap_is_refused_before_running() {
     let limits = Limits { max_input_bytes: 1_000, ..Limits::default() };
-    let execution = runtime().price(&hostile(), &cart(r#"{"mode":"behave"}"#, 50), &limits);
+    let execution = block_on(runtime().price(&hostile(), &cart(r#"{"mode":"behave"}"#, 50), &limits));
     assert!(matches!(execution.outcome, Err(PluginError::InputTooLarge { limit: 1_000, .. })), "{:?}", execution.outcome);
     assert_eq!(execution.fuel_used, 0);
 }
@@ -306,7 +311,7 @@ fn the_only_clock_is_the_hosts_now() {
 
 #[test]
 fn logs_are_bounded() {
-    let execution = runtime().price(&hostile(), &cart(r#"{"mode":"log-flood"}"#, 1), &Limits { fuel: 100_000_000, ..untimed() });
+    let execution = block_on(runtime().price(&hostile(), &cart(r#"{"mode":"log-flood"}"#, 1), &Limits { fuel: 100_000_000, ..untimed() }));
     assert!(execution.outcome.is_ok(), "{:?}", execution.outcome);
     let bytes: usize = execution.logs.iter().map(|l| l.message.len()).sum();
     assert!(bytes <= hanse_runtime::MAX_LOG_BYTES && bytes > 900, "{bytes}");
@@ -323,7 +328,7 @@ fn a_runaway_plugin_does_not_stop_other_calls() {
     std::thread::sleep(Duration::from_millis(20));
     let plugin = first_party("tier-pricing", PluginKind::Pricing);
     let started = Instant::now();
-    let outcome = runtime().price(&plugin, &cart(r#"{"tiers":[{"min_quantity":1,"percent_off":"5"}]}"#, 5), &untimed()).outcome;
+    let outcome = block_on(runtime().price(&plugin, &cart(r#"{"tiers":[{"min_quantity":1,"percent_off":"5"}]}"#, 5), &untimed())).outcome;
     assert!(outcome.is_ok(), "{outcome:?}");
     // Had it waited for the runaway, it would have taken most of a second.
     assert!(started.elapsed() < Duration::from_millis(500), "{:?}", started.elapsed());
@@ -335,7 +340,7 @@ fn large_carts_get_scaled_budgets() {
     let plugin = first_party("tier-pricing", PluginKind::Pricing);
     let request = cart(r#"{"tiers":[{"min_quantity":10,"percent_off":"10"}]}"#, 1_000);
     let limits = untimed().scaled_for_lines(request.lines.len());
-    let execution = runtime().price(&plugin, &request, &limits);
+    let execution = block_on(runtime().price(&plugin, &request, &limits));
     assert_eq!(execution.outcome.expect("a 1,000-line cart prices within the scaled budget").len(), 1_000);
     assert!(execution.fuel_used > Limits::default().fuel / 100, "{}", execution.fuel_used);
 }
@@ -352,8 +357,44 @@ fn compiled_components_are_cached_on_disk() {
     let started = Instant::now();
     let plugin = second.load(PluginKind::Pricing, HOSTILE.component).expect("loads from the cache");
     let loaded_in = started.elapsed();
-    let outcome = second.price(&plugin, &cart(r#"{"mode":"behave"}"#, 2), &untimed()).outcome;
+    let outcome = block_on(second.price(&plugin, &cart(r#"{"mode":"behave"}"#, 2), &untimed())).outcome;
     assert_eq!(outcome.expect("runs")[0].unit_price, 90_000);
     assert!(loaded_in < Duration::from_secs(2), "{loaded_in:?}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_long_call_yields_its_thread_to_other_work() {
+    // One thread for everything, as a busy server worker: a runaway plugin there must not
+    // keep a short call from running until the runaway's deadline.
+    block_on(async {
+        let limits = Limits { fuel: u64::MAX / 4, deadline: Duration::from_millis(1_000), ..Limits::default() };
+        let (plugin, request) = (hostile(), cart(r#"{"mode":"loop"}"#, 3));
+        let runaway = tokio::spawn(async move { runtime().price(&plugin, &request, &limits).await.outcome });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let plugin = first_party("tier-pricing", PluginKind::Pricing);
+        let started = Instant::now();
+        let outcome = runtime().price(&plugin, &cart(r#"{"tiers":[{"min_quantity":1,"percent_off":"5"}]}"#, 5), &untimed()).await.outcome;
+        assert!(outcome.is_ok(), "{outcome:?}");
+        assert!(!runaway.is_finished(), "the runaway was still running");
+        assert!(started.elapsed() < Duration::from_millis(500), "{:?}", started.elapsed());
+        assert!(matches!(runaway.await.expect("task"), Err(PluginError::Timeout(1_000))));
+    });
+}
+
+#[test]
+fn the_deadline_counts_the_time_a_call_ran() {
+    // Two runaways share one thread, each running while the other waits. Each is charged
+    // only its own time: both reach their 100 ms deadline, together after about 200 ms.
+    // Counted in wall time, both would have stopped at 100 ms with half of it run.
+    let limits = Limits { fuel: u64::MAX / 4, deadline: Duration::from_millis(100), ..Limits::default() };
+    let (plugin, request) = (hostile(), cart(r#"{"mode":"loop"}"#, 3));
+    let started = Instant::now();
+    let (a, b) = block_on(async { tokio::join!(runtime().price(&plugin, &request, &limits), runtime().price(&plugin, &request, &limits)) });
+    let took = started.elapsed();
+    for execution in [&a, &b] {
+        assert!(matches!(execution.outcome, Err(PluginError::Timeout(100))), "{:?}", execution.outcome);
+    }
+    assert!(took >= Duration::from_millis(190), "{took:?}");
+    assert!(took < Duration::from_secs(2), "{took:?}");
 }

@@ -147,8 +147,8 @@ impl Store {
         Installs { store: self, tenant }
     }
 
-    /// Appends execution records (of any tenants), pruning each touched plugin's history to the
-    /// newest [`EXECUTIONS_KEPT`].
+    /// Appends execution records (of any tenants). [`Store::prune_executions`] keeps each
+    /// plugin's history short.
     pub async fn record_executions(&self, records: &[(TenantId, ExecutionRecord)]) -> Result<()> {
         if records.is_empty() {
             return Ok(());
@@ -180,24 +180,32 @@ impl Store {
             }
             query.execute(&mut *tx).await?;
         }
-        let mut touched: Vec<(&str, &str)> = records.iter().map(|(t, r)| (t.as_str(), r.plugin_id.as_str())).collect();
-        touched.sort_unstable();
-        touched.dedup();
-        for (tenant, plugin) in touched {
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Prunes the execution history of each of `plugins` (tenant and plugin id) to its newest
+    /// [`EXECUTIONS_KEPT`] records, in one transaction.
+    pub async fn prune_executions(&self, plugins: &[(TenantId, String)]) -> Result<()> {
+        if plugins.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.begin_write().await?;
+        for (tenant, plugin) in plugins {
             // The oldest record still kept; everything older goes.
             let cutoff: Option<i64> = sqlx::query_scalar(
                 "SELECT started_at FROM plugin_executions WHERE tenant_id = $1 AND plugin_id = $2
                  ORDER BY started_at DESC LIMIT 1 OFFSET $3",
             )
-            .bind(tenant)
-            .bind(plugin)
+            .bind(tenant.as_str())
+            .bind(plugin.as_str())
             .bind(EXECUTIONS_KEPT - 1)
             .fetch_optional(&mut *tx)
             .await?;
             if let Some(cutoff) = cutoff {
                 sqlx::query("DELETE FROM plugin_executions WHERE tenant_id = $1 AND plugin_id = $2 AND started_at < $3")
-                    .bind(tenant)
-                    .bind(plugin)
+                    .bind(tenant.as_str())
+                    .bind(plugin.as_str())
                     .bind(cutoff)
                     .execute(&mut *tx)
                     .await?;

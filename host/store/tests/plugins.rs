@@ -130,6 +130,9 @@ async fn executions_are_recorded_and_pruned() {
     let batch: Vec<_> = (0..hanse_store::EXECUTIONS_KEPT + 5).map(|i| (acme.id.clone(), record(i))).collect();
     store.record_executions(&batch).await.unwrap();
     let id = PluginId::parse("tiers").unwrap();
+    let unpruned = store.installs(&acme.id).executions(&id, 5_000).await.unwrap();
+    assert_eq!(unpruned.len() as i64, hanse_store::EXECUTIONS_KEPT + 5);
+    store.prune_executions(&[(acme.id.clone(), "tiers".to_owned())]).await.unwrap();
     let recent = store.installs(&acme.id).executions(&id, 3).await.unwrap();
     assert_eq!(recent.iter().map(|r| r.fuel).collect::<Vec<_>>(), [2_004, 2_003, 2_002]);
     assert_eq!(recent[1].error.as_deref(), Some("boom"));

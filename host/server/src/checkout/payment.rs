@@ -101,10 +101,10 @@ pub async fn methods(state: &AppState, buyer: &SignedIn, payable: &Payable<'_>) 
         if is_rules && !may_use_account {
             continue;
         }
-        let (execution, _) = state
+        let execution = state
             .plugins()
-            .run(&tenant.id, plugin, payable.checkout(plugin), limits, |runtime, loaded, checkout, limits| runtime.methods(loaded, checkout, limits), replay::checkout_to_json)
-            .await?;
+            .run(&tenant.id, plugin, &payable.checkout(plugin), limits, async |runtime, loaded, checkout, limits| runtime.methods(loaded, checkout, limits).await, replay::checkout_to_json)
+            .await;
         let methods = match execution.outcome {
             Ok(methods) => methods,
             Err(error) => {
@@ -146,17 +146,17 @@ pub async fn authorize(state: &AppState, method: &OfferedMethod, payable: &Payab
     // at most this.
     let mut limits = PluginLimits::of(payable.tenant).apply();
     limits.deadline = limits.deadline.min(AUTHORIZE_DEADLINE);
-    let (execution, _) = state
+    let execution = state
         .plugins()
         .run(
             &payable.tenant.id,
             plugin,
-            payable.checkout(plugin),
+            &payable.checkout(plugin),
             limits,
-            move |runtime, loaded, checkout, limits| runtime.authorize(loaded, &code, checkout, limits),
+            async |runtime, loaded, checkout, limits| runtime.authorize(loaded, &code, checkout, limits).await,
             replay::checkout_to_json,
         )
-        .await?;
+        .await;
     let authorization = execution.outcome.map_err(|error| {
         ApiError::new(
             StatusCode::BAD_GATEWAY,

@@ -53,10 +53,10 @@ pub async fn rates(state: &AppState, buyer: &SignedIn, quote: &Quote, destinatio
             },
             subtotal: units(quote.subtotal),
         };
-        let (execution, _) = state
+        let execution = state
             .plugins()
-            .run(&tenant.id, plugin, request, limits, |runtime, loaded, request, limits| runtime.rates(loaded, request, limits), replay::rate_request_to_json)
-            .await?;
+            .run(&tenant.id, plugin, &request, limits, async |runtime, loaded, request, limits| runtime.rates(loaded, request, limits).await, replay::rate_request_to_json)
+            .await;
         match execution.outcome {
             Ok(rates) => offered.extend(rates.into_iter().map(|rate| OfferedRate {
                 code: format!("{}:{}", plugin.id, rate.code),

@@ -62,7 +62,7 @@ enum Command {
         /// How much lower than the database threads the request threads run: a nice increment,
         /// 0 to 19 (Linux). SQLite's connection threads then get a core as soon as they wake,
         /// and its one write lock is held for less time on a busy machine (10 on a host of its
-        /// own: BENCHMARKS.md). Plugins run on the request threads against wall-clock deadlines,
+        /// own: BENCHMARKS.md). Plugins run on the request threads against deadlines in wall time,
         /// so on a host shared with busy processes a lowered server can miss them.
         #[arg(long, env = "HANSE_REQUEST_NICE", default_value_t = 0, value_parser = clap::value_parser!(i32).range(0..=19))]
         request_nice: i32,
@@ -136,12 +136,8 @@ async fn execute(cli: Cli) -> Result<(), CliError> {
             println!("{json}");
             return Ok(());
         }
-        // Plugin development needs no database. The component runs off the async threads, as
-        // in the server: WASI's blocking output (a panicking plugin's message) may not run on
-        // a runtime thread.
-        Command::Plugin(command) => {
-            return tokio::task::spawn_blocking(move || plugin::run(command)).await.map_err(|e| CliError::Io(e.to_string()))?;
-        }
+        // Plugin development needs no database.
+        Command::Plugin(command) => return plugin::run(command).await,
         _ => {}
     }
     let store = open_store(&cli).await?;

@@ -89,11 +89,11 @@ pub enum PluginCommand {
     },
 }
 
-pub fn run(command: PluginCommand) -> Result<(), CliError> {
+pub async fn run(command: PluginCommand) -> Result<(), CliError> {
     match command {
         PluginCommand::New { name, kind, dir, sdk } => scaffold(&name, kind.into(), dir, sdk),
         PluginCommand::Run { kind, config, input, method, fuel, component } => {
-            run_component(kind.into(), config.as_deref(), &input, method.as_deref(), fuel, &component)
+            run_component(kind.into(), config.as_deref(), &input, method.as_deref(), fuel, &component).await
         }
     }
 }
@@ -114,7 +114,7 @@ fn field<T: serde::de::DeserializeOwned>(input: &Value, name: &str) -> Result<T,
     replay::field(input, name).map_err(CliError::Usage)
 }
 
-fn run_component(
+async fn run_component(
     kind: PluginKind,
     config: Option<&Path>,
     input_path: &Path,
@@ -140,7 +140,7 @@ fn run_component(
     let report = match kind {
         PluginKind::Pricing => {
             let wire = replay::price_lines_from_json(&input).map_err(CliError::Usage)?;
-            let execution = runtime.price(&plugin, &PriceRequest { context, lines: wire }, &limits);
+            let execution = runtime.price(&plugin, &PriceRequest { context, lines: wire }, &limits).await;
             report(execution, |changes| {
                 json!(changes.iter().map(|c| json!({"line_id": c.line_id, "unit_price": money_out(c.unit_price), "reason": c.reason})).collect::<Vec<_>>())
             })
@@ -178,7 +178,7 @@ fn run_component(
                 destination: Address { country: d.country, region: d.region, postcode: d.postcode, city: d.city },
                 subtotal: money_in(&subtotal, "subtotal")?,
             };
-            report(runtime.rates(&plugin, &request, &limits), |rates| {
+            report(runtime.rates(&plugin, &request, &limits).await, |rates| {
                 json!(rates.iter().map(|r| json!({"code": r.code, "label": r.label, "amount": money_out(r.amount), "estimated_days": r.estimated_days})).collect::<Vec<_>>())
             })
         }
@@ -191,13 +191,13 @@ fn run_component(
                 available_credit: credit.as_deref().map(|c| money_in(c, "available_credit")).transpose()?,
                 po_number: field(&input, "po_number")?,
             };
-            let methods = report(runtime.methods(&plugin, &checkout, &limits), |methods| {
+            let methods = report(runtime.methods(&plugin, &checkout, &limits).await, |methods| {
                 json!(methods.iter().map(|m| json!({"code": m.code, "label": m.label})).collect::<Vec<_>>())
             });
             match method {
                 None => methods,
                 Some(code) => {
-                    let authorization = report(runtime.authorize(&plugin, code, &checkout, &limits), |a| match a {
+                    let authorization = report(runtime.authorize(&plugin, code, &checkout, &limits).await, |a| match a {
                         Authorization::Authorized(r) => json!({"authorized": r}),
                         Authorization::Declined(r) => json!({"declined": r}),
                         Authorization::Pending(r) => json!({"pending": r}),
@@ -231,7 +231,7 @@ fn run_component(
                 lines: vec![],
                 buyer: Buyer { user_id: buyer.user_id, role: buyer.role, is_company_admin: buyer.is_company_admin, managers: buyer.managers },
             };
-            report(runtime.evaluate(&plugin, &request, &limits), |d| match d {
+            report(runtime.evaluate(&plugin, &request, &limits).await, |d| match d {
                 Decision::Approve => json!("approve"),
                 Decision::Reject(r) => json!({"reject": r}),
                 Decision::Require(steps) => json!({"require": steps.iter().map(|s| json!({

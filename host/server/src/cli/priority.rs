@@ -5,12 +5,12 @@
 //! thread wakes with the next statement while both cores are busy pricing carts and encoding
 //! JSON on the request threads, the kernel lets it wait for a time slice, and the lock stays
 //! held meanwhile: at 850 checkouts a second on two cores, 30 % of the CPU stayed idle
-//! while checkouts queued for the lock. With the request threads (the async runtime's workers
-//! and its blocking pool, where plugins run) at a lower priority than the database threads,
+//! while checkouts queued for the lock. With the request threads (the async runtime's workers,
+//! where plugins run, and its blocking pool) at a lower priority than the database threads,
 //! the database threads get a core as soon as they wake, and the lock is held for less time.
 //! Raising the database threads instead would need a privilege (`CAP_SYS_NICE`) that a server
 //! should not ask for. Off by default (`hanse serve --request-nice`): plugins run on the request
-//! threads against wall-clock deadlines, and on a host shared with busy processes (a test run
+//! threads against deadlines in wall time, and on a host shared with busy processes (a test run
 //! with many servers at once) a lowered server missed them.
 
 /// Lowers the calling thread's priority by `increment` (0 to 19; 0 leaves it). Linux only:

@@ -144,32 +144,22 @@ impl PluginHost {
         Ok(set)
     }
 
-    /// Runs one call of `plugin` off the async threads (`call` gets the runtime, the component,
-    /// the request and the limits) and records it; `input` renders the request for replay when
-    /// the install captures calls.
+    /// Runs one call of `plugin` on the caller's task and records it. `call` gets the runtime,
+    /// the component, the request and the limits; `input` renders the request for replay when
+    /// the install captures calls. A call that runs longer than an epoch tick yields between
+    /// ticks (`hanse_runtime`), so plugins need no threads of their own.
     pub async fn run<R, T>(
-        self: &Arc<Self>,
+        &self,
         tenant: &TenantId,
         plugin: &ActivePlugin,
-        request: R,
+        request: &R,
         limits: Limits,
-        call: impl FnOnce(&Runtime, &LoadedPlugin, &R, &Limits) -> Execution<T> + Send + 'static,
+        call: impl AsyncFnOnce(&Runtime, &LoadedPlugin, &R, &Limits) -> Execution<T>,
         input: impl FnOnce(&R) -> serde_json::Value,
-    ) -> Result<(Execution<T>, R), ApiError>
-    where
-        R: Send + 'static,
-        T: Send + 'static,
-    {
-        let host = self.clone();
-        let loaded = plugin.loaded.clone();
-        let (execution, request) = tokio::task::spawn_blocking(move || {
-            let execution = call(&host.runtime, &loaded, &request, &limits);
-            (execution, request)
-        })
-        .await
-        .map_err(ApiError::internal)?;
-        self.record(tenant, plugin, &execution, || input(&request));
-        Ok((execution, request))
+    ) -> Execution<T> {
+        let execution = call(&self.runtime, &plugin.loaded, request, &limits).await;
+        self.record(tenant, plugin, &execution, || input(request));
+        execution
     }
 
     /// Notes a call: metrics now, the execution record on the next flush. `input` renders the
@@ -211,9 +201,15 @@ impl PluginHost {
         }
     }
 
-    /// Writes the buffered execution records, [`RECORDS_PER_TRANSACTION`] at a time.
+    /// Writes the buffered execution records, [`RECORDS_PER_TRANSACTION`] at a time, then
+    /// prunes the history of each plugin they came from, once per flush: pruning looks up a
+    /// plugin's 1,000th-newest record, and done for every 128 records it cost the database
+    /// almost as much as writing them.
     pub async fn flush(&self, store: &Store) -> Result<(), ApiError> {
         let mut batch = std::mem::take(&mut *self.pending.lock().map_err(ApiError::internal)?);
+        let mut touched: Vec<(TenantId, String)> = batch.iter().map(|(tenant, r)| (tenant.clone(), r.plugin_id.clone())).collect();
+        touched.sort_unstable_by(|a, b| (a.0.as_str(), &a.1).cmp(&(b.0.as_str(), &b.1)));
+        touched.dedup();
         while !batch.is_empty() {
             let rest = batch.split_off(batch.len().min(RECORDS_PER_TRANSACTION));
             // Like an order, the write holds SQLite's lock across several statements: it runs
@@ -235,6 +231,8 @@ impl PluginHost {
             }
             batch = rest;
         }
+        let lane = store.clone();
+        store.on_write_lane(async move { lane.prune_executions(&touched).await }).await??;
         Ok(())
     }
 

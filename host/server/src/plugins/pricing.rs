@@ -176,9 +176,9 @@ pub async fn price_with_entries(
                 })
                 .collect(),
         };
-        let (execution, _) = host
-            .run(&tenant.id, plugin, request, limits, |runtime, loaded, request, limits| runtime.price(loaded, request, limits), replay::price_request_to_json)
-            .await?;
+        let execution = host
+            .run(&tenant.id, plugin, &request, limits, async |runtime, loaded, request, limits| runtime.price(loaded, request, limits).await, replay::price_request_to_json)
+            .await;
         let changes = execution.outcome.map_err(|error| {
             ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
