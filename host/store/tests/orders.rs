@@ -7,9 +7,9 @@ mod support;
 use hanse_domain::credit::CreditOperation;
 use hanse_domain::inventory::ReservationReason;
 use hanse_domain::order::{OrderStatus, RefundRequest, Settlement};
-use hanse_domain::product::{Sku, StockQuantity};
+use hanse_domain::product::{ProductDraft, ProductInput, Sku, StockQuantity};
 use hanse_store::testing::execute;
-use hanse_store::{Begun, NewOrder, PaymentOutcome, RefundInput, Refusal, ShipmentInput, StockUpdate};
+use hanse_store::{Begun, ImportRow, KeepFields, NewOrder, PaymentOutcome, RefundInput, Refusal, ShipmentInput, StockUpdate};
 
 use self::support::{Setup, line, setup};
 
@@ -126,6 +126,35 @@ async fn subscribers_hear_once_when_a_product_is_back_in_stock() {
     let sent: Vec<(String, String)> =
         s.store.outbox(&s.tenant.id, 50).await.unwrap().into_iter().filter(|m| m.topic == "stock.back_in_stock").map(|m| (m.recipient, m.payload["sku"].to_string())).collect();
     assert_eq!(sent, [("ann@bolt.example".to_owned(), "\"A\"".to_owned())]);
+}
+
+#[tokio::test]
+async fn stock_set_by_a_product_import_is_announced_as_by_hand() {
+    let s = setup().await;
+    let stock = s.store.stock(&s.tenant.id);
+    let a = Sku::parse("A").unwrap();
+    stock.update(&a, StockUpdate { quantity: Some(StockQuantity::new(0).unwrap()), notify_qty: Some(Some(2)), ..StockUpdate::default() }).await.unwrap();
+    stock.subscribe(&a, "ann@bolt.example").await.unwrap();
+    let row = |quantity: i64| ImportRow {
+        draft: ProductDraft::parse(ProductInput { sku: "A", name: "A", price: "10.00", ..Default::default() }).unwrap(),
+        keep: KeepFields::default(),
+        categories: None,
+        quantity: Some(StockQuantity::new(quantity).unwrap()),
+    };
+    let topics = || async {
+        let all = s.store.outbox(&s.tenant.id, 50).await.unwrap();
+        all.into_iter().filter(|m| m.topic.starts_with("stock.")).map(|m| (m.topic, m.recipient, m.payload["salable_quantity"].clone())).collect::<Vec<_>>()
+    };
+    let before = topics().await;
+    let products = s.store.products(&s.tenant.id);
+    assert_eq!(products.import(&[row(6)]).await.unwrap().updated, 1);
+    assert_eq!(products.import(&[row(1)]).await.unwrap().updated, 1);
+    let after = topics().await;
+    let new: Vec<_> = after.iter().filter(|t| !before.contains(t)).map(|(topic, to, q)| (topic.as_str(), to.as_str(), q.as_i64())).collect();
+    let mut new = new;
+    new.sort_unstable();
+    assert_eq!(new, [("stock.back_in_stock", "ann@bolt.example", Some(6)), ("stock.low", "", Some(1))]);
+    assert!(s.store.inventory_drift().await.unwrap().is_empty());
 }
 
 fn refund_of(lines: &[(&str, i64)]) -> RefundInput {

@@ -125,7 +125,12 @@ pub(super) async fn apply_rows(
     let had_rows: Vec<&str> = categories_changed.iter().filter(|s| stored_before.contains(*s)).map(String::as_str).collect();
     replace_categories(conn, tenant, &products, &had_rows).await?;
     let products: Vec<&Product> = stock_changed.iter().filter_map(|s| existing.get(s)).collect();
+    // As a stock change by hand: a SKU back in stock tells its subscribers, one falling to its
+    // low-stock level says so.
+    let quantities: Vec<(&str, i64)> = products.iter().map(|p| (p.draft.sku.as_str(), p.quantity)).collect();
+    let moves = stock::restocked(conn, tenant, &quantities).await?;
     upsert_stock(conn, tenant, &products, at).await?;
+    stock::announce(conn, tenant, &moves).await?;
     Ok(outcomes)
 }
 

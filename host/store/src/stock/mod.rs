@@ -195,6 +195,22 @@ async fn levels(conn: &mut AnyConnection, tenant: &TenantId, skus: &[&str], plan
     rows.into_iter().map(|row| Ok((row.sku.clone(), (row.level()?, row.notify_qty)))).collect()
 }
 
+/// What setting the stock on hand of `quantities` (SKU, units) moves, read before it is
+/// written, for [`announce`] once it is. A SKU without a stock row yet moves nothing: a product
+/// that did not manage stock could be ordered without limit, so nobody waits for it.
+pub(crate) async fn restocked(conn: &mut AnyConnection, tenant: &TenantId, quantities: &[(&str, i64)]) -> Result<Vec<Moved>> {
+    let skus: Vec<&str> = quantities.iter().map(|(sku, _)| *sku).collect();
+    let found = levels(conn, tenant, &skus, Plan::Locked).await?;
+    Ok(quantities
+        .iter()
+        .filter_map(|(sku, on_hand)| {
+            let (before, notify_qty) = found.get(*sku)?;
+            let after = StockLevel { on_hand: *on_hand, ..*before };
+            Some(Moved { sku: (*sku).to_owned(), before: *before, after, notify_qty: *notify_qty, sources: Vec::new() })
+        })
+        .collect())
+}
+
 /// Locks the stock rows of `skus` that exist, in SKU order, until the transaction ends.
 pub(crate) async fn lock(conn: &mut AnyConnection, tenant: &TenantId, skus: &[&str]) -> Result<()> {
     levels(conn, tenant, skus, Plan::Locked).await.map(|_| ())
