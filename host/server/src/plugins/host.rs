@@ -207,9 +207,10 @@ impl PluginHost {
     /// almost as much as writing them.
     pub async fn flush(&self, store: &Store) -> Result<(), ApiError> {
         let mut batch = std::mem::take(&mut *self.pending.lock().map_err(ApiError::internal)?);
-        let mut touched: Vec<(TenantId, String)> = batch.iter().map(|(tenant, r)| (tenant.clone(), r.plugin_id.clone())).collect();
-        touched.sort_unstable_by(|a, b| (a.0.as_str(), &a.1).cmp(&(b.0.as_str(), &b.1)));
+        let mut touched: Vec<(&TenantId, &str)> = batch.iter().map(|(tenant, r)| (tenant, r.plugin_id.as_str())).collect();
+        touched.sort_unstable_by_key(|(tenant, plugin)| (tenant.as_str(), *plugin));
         touched.dedup();
+        let touched: Vec<(TenantId, String)> = touched.into_iter().map(|(tenant, plugin)| (tenant.clone(), plugin.to_owned())).collect();
         while !batch.is_empty() {
             let rest = batch.split_off(batch.len().min(RECORDS_PER_TRANSACTION));
             // Like an order, the write holds SQLite's lock across several statements: it runs
@@ -301,5 +302,13 @@ mod tests {
         assert!(host.pending.lock().unwrap().is_empty());
         let written = store.installs(&tenant.id).executions(&id, 5_000).await.unwrap();
         assert_eq!(written.len(), count);
+
+        // A flush leaves each plugin its newest records only.
+        let more = hanse_store::EXECUTIONS_KEPT as usize;
+        host.pending.lock().unwrap().extend((0..more as i64).map(|i| (tenant.id.clone(), record(10_000 + i))));
+        host.flush(&store).await.unwrap();
+        let kept = store.installs(&tenant.id).executions(&id, 5_000).await.unwrap();
+        assert_eq!(kept.len(), more);
+        assert!(kept.iter().all(|r| r.fuel >= 10_000), "the older ones went");
     }
 }
