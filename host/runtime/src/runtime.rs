@@ -314,7 +314,6 @@ impl Call {
     }
 }
 
-
 /// The deadline, checked at every epoch tick while the call runs. A call that is still
 /// running yields to its caller's executor at each tick, so a long plugin call shares its
 /// thread with other requests instead of holding it. The deadline counts the time the call
@@ -349,9 +348,10 @@ fn deadline_check(
 const MONOTONIC_CLOCK: &str = "wasi:clocks/monotonic-clock@0.2.12";
 
 /// Replaces WASI's timers with functions that trap. A plugin waiting on a timer (a `sleep`)
-/// would block its thread inside a host call, where neither fuel nor the epoch deadline reach;
-/// a plugin answers from its input and has nothing to wait for. Without a timer there is
-/// nothing to block on: stdin is empty, stdout and stderr are sinks, and sockets are off.
+/// would wait inside a host call, where neither fuel nor the epoch deadline reach, and hold
+/// its request for as long as it asked; a plugin answers from its input and has nothing to
+/// wait for. Without a timer there is nothing to wait on: stdin is empty, stdout and stderr
+/// are sinks, and sockets are off.
 fn forbid_waiting(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
     linker.allow_shadowing(true);
     let mut clock = linker.instance(MONOTONIC_CLOCK)?;
