@@ -82,6 +82,7 @@ async fn checked_from_outside() {
     assert_eq!(status, 200, "{executions}");
     let records = executions["items"].as_array().expect("items");
     assert!(records.len() >= 2, "{executions}");
+    assert_eq!(executions["recorded"].as_u64(), Some(records.len() as u64), "every call so far is kept: {executions}");
     assert!(records.iter().all(|r| r["fuel"].as_i64().is_some_and(|f| f > 0)), "{executions}");
     assert!(records.iter().any(|r| r["outcome"] == "plugin_out_of_fuel"), "{executions}");
 

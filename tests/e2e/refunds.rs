@@ -87,6 +87,11 @@ async fn refunds_give_back_credit_and_stock_and_close_the_order() {
     let (status, memos) = send(shop.admin(Method::GET, &refunds)).await;
     let totals: Vec<&str> = memos["credit_memos"].as_array().expect("memos").iter().filter_map(|m| m["total"].as_str()).collect();
     assert_eq!((status, totals), (200, vec!["110.00", "335.00"]), "{memos}");
+    // The buyer sees the same memos; another company's buyer does not see the order at all.
+    let (status, mine) = send(shop.buyer(&shop.x_buyer, Method::GET, &format!("/store/v1/orders/{id}/refunds"))).await;
+    assert_eq!((status, &mine), (200, &memos), "{mine}");
+    let (status, theirs) = send(shop.buyer(&shop.y_buyer, Method::GET, &format!("/store/v1/orders/{id}/refunds"))).await;
+    assert_eq!((status, code(&theirs)), (404, "order_not_found"), "{theirs}");
     let (_, history) = send(shop.admin(Method::GET, &format!("/admin/v1/companies/{}/credit/history", shop.x))).await;
     let operations: Vec<(&str, &str)> =
         history["entries"].as_array().expect("entries").iter().map(|e| (e["operation"].as_str().unwrap_or(""), e["amount"].as_str().unwrap_or(""))).collect();
@@ -98,6 +103,7 @@ async fn refunds_give_back_credit_and_stock_and_close_the_order() {
     let (_, spec) = send(shop.server.request(Method::GET, "/openapi.json")).await;
     let path = &spec["paths"]["/admin/v1/orders/{id}/refunds"];
     assert!(path["post"].is_object() && path["get"].is_object(), "refunds in /openapi.json: {path}");
+    assert!(spec["paths"]["/store/v1/orders/{id}/refunds"]["get"].is_object(), "the buyer's refunds in /openapi.json");
 
     for check in [["inventory", "check"], ["credit", "check"]] {
         let (ok, stdout, stderr) = run_cli(&shop.server.database_url, &check);

@@ -122,7 +122,7 @@ impl ExecutionRecord {
     }
 }
 
-/// Most execution records kept per tenant and plugin; older ones are pruned.
+/// Execution records kept per tenant and plugin: the newest, in a ring of this many slots.
 pub const EXECUTIONS_KEPT: i64 = 1_000;
 
 /// The plugin registry.
@@ -147,26 +147,71 @@ impl Store {
         Installs { store: self, tenant }
     }
 
-    /// Appends execution records (of any tenants). [`Store::prune_executions`] keeps each
-    /// plugin's history short.
+    /// Records plugin calls (of any tenants), in the order given, in one transaction. Each
+    /// tenant's plugin keeps its newest [`EXECUTIONS_KEPT`] records: call number n goes to slot
+    /// n mod [`EXECUTIONS_KEPT`] of the plugin's ring, over the record it replaces.
     pub async fn record_executions(&self, records: &[(TenantId, ExecutionRecord)]) -> Result<()> {
         if records.is_empty() {
             return Ok(());
         }
+        // Each plugin's calls, in the order given.
+        let mut plugins: Vec<((&str, &str), Vec<&ExecutionRecord>)> = Vec::new();
+        for (tenant, record) in records {
+            let key = (tenant.as_str(), record.plugin_id.as_str());
+            match plugins.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, calls)) => calls.push(record),
+                None => plugins.push((key, vec![record])),
+            }
+        }
         let mut tx = self.begin_write().await?;
+        // Number the calls: the counts' row locks also order two replicas' flushes of one plugin.
+        let sql = format!(
+            "INSERT INTO plugin_execution_counts (tenant_id, plugin_id, recorded) VALUES {}
+             ON CONFLICT (tenant_id, plugin_id) DO UPDATE SET recorded = plugin_execution_counts.recorded + excluded.recorded
+             RETURNING tenant_id, plugin_id, recorded",
+            values_rows(plugins.len(), 3)
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for ((tenant, plugin), calls) in &plugins {
+            query = query.bind(*tenant).bind(*plugin).bind(calls.len() as i64);
+        }
+        let counted = query.fetch_all(&mut *tx).await?;
+        let mut totals = Vec::with_capacity(counted.len());
+        for row in &counted {
+            totals.push((row.try_get::<String, _>(0)?, row.try_get::<String, _>(1)?, row.try_get::<i64, _>(2)?));
+        }
+        let mut numbered: Vec<(&str, i64, &ExecutionRecord)> = Vec::with_capacity(records.len());
+        for ((tenant, plugin), calls) in &plugins {
+            let recorded = totals
+                .iter()
+                .find(|(t, p, _)| t == tenant && p == plugin)
+                .map(|(_, _, recorded)| *recorded)
+                .ok_or_else(|| StoreError::corrupt("execution count", format!("{tenant}/{plugin} was not counted")))?;
+            let first = recorded - calls.len() as i64;
+            // More calls than the ring holds: the older ones would only be overwritten.
+            let skip = calls.len().saturating_sub(EXECUTIONS_KEPT as usize);
+            numbered.extend(calls.iter().enumerate().skip(skip).map(|(i, call)| (*tenant, first + i as i64, *call)));
+        }
         // A few multi-row statements rather than one per call: a busy checkout records four
         // calls per order, and on SQLite every statement is held under the write lock.
-        for chunk in records.chunks(EXECUTIONS_PER_STATEMENT) {
+        for chunk in numbered.chunks(EXECUTIONS_PER_STATEMENT) {
             let sql = format!(
-                "INSERT INTO plugin_executions (tenant_id, id, plugin_id, version, kind, started_at, duration_us, fuel, outcome, error, logs, input, config) VALUES {}",
-                values_rows(chunk.len(), 13)
+                "INSERT INTO plugin_executions (tenant_id, plugin_id, slot, seq, id, version, kind, started_at, duration_us, fuel, outcome,
+                     error, logs, input, config) VALUES {}
+                 ON CONFLICT (tenant_id, plugin_id, slot) DO UPDATE SET seq = excluded.seq, id = excluded.id,
+                     version = excluded.version, kind = excluded.kind, started_at = excluded.started_at,
+                     duration_us = excluded.duration_us, fuel = excluded.fuel, outcome = excluded.outcome, error = excluded.error,
+                     logs = excluded.logs, input = excluded.input, config = excluded.config",
+                values_rows(chunk.len(), 15)
             );
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(chunk.len() == EXECUTIONS_PER_STATEMENT);
-            for (tenant, r) in chunk {
+            for (tenant, seq, r) in chunk {
                 query = query
-                    .bind(tenant.as_str())
-                    .bind(&r.id)
+                    .bind(*tenant)
                     .bind(&r.plugin_id)
+                    .bind(seq % EXECUTIONS_KEPT)
+                    .bind(*seq)
+                    .bind(&r.id)
                     .bind(&r.version)
                     .bind(r.kind.as_str())
                     .bind(r.started_at.millis())
@@ -183,42 +228,11 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
-
-    /// Prunes the execution history of each of `plugins` (tenant and plugin id) to its newest
-    /// [`EXECUTIONS_KEPT`] records, in one transaction.
-    pub async fn prune_executions(&self, plugins: &[(TenantId, String)]) -> Result<()> {
-        if plugins.is_empty() {
-            return Ok(());
-        }
-        let mut tx = self.begin_write().await?;
-        for (tenant, plugin) in plugins {
-            // The oldest record still kept; everything older goes.
-            let cutoff: Option<i64> = sqlx::query_scalar(
-                "SELECT started_at FROM plugin_executions WHERE tenant_id = $1 AND plugin_id = $2
-                 ORDER BY started_at DESC LIMIT 1 OFFSET $3",
-            )
-            .bind(tenant.as_str())
-            .bind(plugin.as_str())
-            .bind(EXECUTIONS_KEPT - 1)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some(cutoff) = cutoff {
-                sqlx::query("DELETE FROM plugin_executions WHERE tenant_id = $1 AND plugin_id = $2 AND started_at < $3")
-                    .bind(tenant.as_str())
-                    .bind(plugin.as_str())
-                    .bind(cutoff)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-        }
-        tx.commit().await?;
-        Ok(())
-    }
 }
 
 const PACKAGE_COLUMNS: &str = "scope, id, version, kind, wit, description, manifest, sha256, size, created_at";
 
-/// Execution records per INSERT statement (13 parameters each).
+/// Execution records per INSERT statement (15 parameters each).
 const EXECUTIONS_PER_STATEMENT: usize = 64;
 
 impl Registry<'_> {
@@ -469,7 +483,7 @@ impl Installs<'_> {
     pub async fn executions(&self, plugin_id: &PluginId, limit: i64) -> Result<Vec<ExecutionRecord>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {EXECUTION_COLUMNS}, CAST(NULL AS TEXT) AS input, CAST(NULL AS TEXT) AS config FROM plugin_executions
-             WHERE tenant_id = $1 AND plugin_id = $2 ORDER BY started_at DESC, id DESC LIMIT $3"
+             WHERE tenant_id = $1 AND plugin_id = $2 ORDER BY seq DESC LIMIT $3"
         )))
         .bind(self.tenant.as_str())
         .bind(plugin_id.as_str())
@@ -477,6 +491,16 @@ impl Installs<'_> {
         .fetch_all(&self.store.pool)
         .await?;
         rows.iter().map(execution_from_row).collect()
+    }
+
+    /// How many calls of a plugin were recorded in all (the newest [`EXECUTIONS_KEPT`] are kept).
+    pub async fn executions_recorded(&self, plugin_id: &PluginId) -> Result<i64> {
+        let recorded: Option<i64> = sqlx::query_scalar("SELECT recorded FROM plugin_execution_counts WHERE tenant_id = $1 AND plugin_id = $2")
+            .bind(self.tenant.as_str())
+            .bind(plugin_id.as_str())
+            .fetch_optional(&self.store.pool)
+            .await?;
+        Ok(recorded.unwrap_or(0))
     }
 
     /// One execution record of a plugin, with its captured input.

@@ -110,7 +110,7 @@ async fn installs_activate_roll_back_and_bump_the_revision() {
 }
 
 #[tokio::test]
-async fn executions_are_recorded_and_pruned() {
+async fn executions_are_recorded_in_a_ring_of_the_newest() {
     let store = fresh_store().await;
     let acme = tenant(&store, "acme").await;
     let record = |i: i64| ExecutionRecord {
@@ -127,17 +127,29 @@ async fn executions_are_recorded_and_pruned() {
         input_captured: i == 7,
         captured: (i == 7).then(|| Captured { input: r#"{"lines":[]}"#.into(), config: "{}".into() }),
     };
+    // Two flushes' worth: the ring holds the newest EXECUTIONS_KEPT, whatever the batches.
     let batch: Vec<_> = (0..hanse_store::EXECUTIONS_KEPT + 5).map(|i| (acme.id.clone(), record(i))).collect();
-    store.record_executions(&batch).await.unwrap();
+    store.record_executions(&batch[..600]).await.unwrap();
+    store.record_executions(&batch[600..]).await.unwrap();
     let id = PluginId::parse("tiers").unwrap();
-    let unpruned = store.installs(&acme.id).executions(&id, 5_000).await.unwrap();
-    assert_eq!(unpruned.len() as i64, hanse_store::EXECUTIONS_KEPT + 5);
-    store.prune_executions(&[(acme.id.clone(), "tiers".to_owned())]).await.unwrap();
     let recent = store.installs(&acme.id).executions(&id, 3).await.unwrap();
     assert_eq!(recent.iter().map(|r| r.fuel).collect::<Vec<_>>(), [2_004, 2_003, 2_002]);
     assert_eq!(recent[1].error.as_deref(), Some("boom"));
     let all = store.installs(&acme.id).executions(&id, 5_000).await.unwrap();
     assert_eq!(all.len() as i64, hanse_store::EXECUTIONS_KEPT);
+    assert_eq!(all.last().map(|r| r.fuel), Some(1_005), "the five oldest were overwritten");
+    assert_eq!(store.installs(&acme.id).executions_recorded(&id).await.unwrap(), hanse_store::EXECUTIONS_KEPT + 5);
+    // Another tenant's plugin of the same id has its own ring.
+    let globex = tenant(&store, "globex").await;
+    store.record_executions(&[(globex.id.clone(), record(0)), (acme.id.clone(), record(2_000))]).await.unwrap();
+    assert_eq!(store.installs(&globex.id).executions(&id, 5_000).await.unwrap().len(), 1);
+    assert_eq!(store.installs(&acme.id).executions(&id, 1).await.unwrap()[0].fuel, 3_000);
+    // More calls in one write than the ring holds: the newest stay.
+    let many: Vec<_> = (0..hanse_store::EXECUTIONS_KEPT + 70).map(|i| (globex.id.clone(), record(5_000 + i))).collect();
+    store.record_executions(&many).await.unwrap();
+    let ring = store.installs(&globex.id).executions(&id, 5_000).await.unwrap();
+    assert_eq!(ring.len() as i64, hanse_store::EXECUTIONS_KEPT);
+    assert_eq!((ring[0].fuel, ring[ring.len() - 1].fuel), (6_000 + hanse_store::EXECUTIONS_KEPT + 69, 6_070));
 
     // Lists say whether an input was kept; one record at a time carries it.
     let kept = all.iter().find(|r| r.fuel == 1_007).unwrap();

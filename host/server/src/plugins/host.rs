@@ -201,16 +201,10 @@ impl PluginHost {
         }
     }
 
-    /// Writes the buffered execution records, [`RECORDS_PER_TRANSACTION`] at a time, then
-    /// prunes the history of each plugin they came from, once per flush: pruning looks up a
-    /// plugin's 1,000th-newest record, and done for every 128 records it cost the database
-    /// almost as much as writing them.
+    /// Writes the buffered execution records, [`RECORDS_PER_TRANSACTION`] at a time: each write
+    /// holds SQLite's lock about as long as an order's, so checkouts do not queue behind it.
     pub async fn flush(&self, store: &Store) -> Result<(), ApiError> {
         let mut batch = std::mem::take(&mut *self.pending.lock().map_err(ApiError::internal)?);
-        let mut touched: Vec<(&TenantId, &str)> = batch.iter().map(|(tenant, r)| (tenant, r.plugin_id.as_str())).collect();
-        touched.sort_unstable_by_key(|(tenant, plugin)| (tenant.as_str(), *plugin));
-        touched.dedup();
-        let touched: Vec<(TenantId, String)> = touched.into_iter().map(|(tenant, plugin)| (tenant.clone(), plugin.to_owned())).collect();
         while !batch.is_empty() {
             let rest = batch.split_off(batch.len().min(RECORDS_PER_TRANSACTION));
             // Like an order, the write holds SQLite's lock across several statements: it runs
@@ -224,16 +218,16 @@ impl PluginHost {
                 .await?;
             batch = batch_back;
             if let Err(e) = written {
-                // Put back what is not written so the next flush tries again.
+                // Put back what is not written, ahead of calls recorded meanwhile, so the next
+                // flush tries again in the order of the calls.
                 if let Ok(mut pending) = self.pending.lock() {
-                    pending.extend(batch.into_iter().chain(rest));
+                    let newer = std::mem::take(&mut *pending);
+                    pending.extend(batch.into_iter().chain(rest).chain(newer));
                 }
                 return Err(e.into());
             }
             batch = rest;
         }
-        let lane = store.clone();
-        store.on_write_lane(async move { lane.prune_executions(&touched).await }).await??;
         Ok(())
     }
 
@@ -287,21 +281,29 @@ mod tests {
         let host = PluginHost::new(Runtime::new(RuntimeOptions::default()).unwrap());
         let count = 2 * RECORDS_PER_TRANSACTION + 44;
         let mut records: Vec<_> = (0..count as i64).map(|i| (tenant.id.clone(), record(i))).collect();
-        // A record of the second transaction repeats an id of the first: that transaction fails.
-        records[RECORDS_PER_TRANSACTION + 10].1.id = records[3].1.id.clone();
+        // A record of the second transaction names a tenant of another database, unknown to
+        // this one: that transaction fails.
+        let elsewhere = hanse_store::testing::fresh_store().await;
+        let unknown = elsewhere.tenants().create(&new).await.unwrap().id;
+        records[RECORDS_PER_TRANSACTION + 10].0 = unknown;
         host.pending.lock().unwrap().extend(records.iter().cloned());
         assert!(host.flush(&store).await.is_err());
         let id = PluginId::parse("tiers").unwrap();
         let written = store.installs(&tenant.id).executions(&id, 5_000).await.unwrap();
         assert_eq!(written.len(), RECORDS_PER_TRANSACTION, "the first transaction is kept");
-        // Everything after it waits for the next flush, in order; without the repeated id it goes in.
+        // Everything after it waits for the next flush, in order, ahead of calls recorded
+        // meanwhile; without the unknown tenant it goes in.
+        host.pending.lock().unwrap().push((tenant.id.clone(), record(count as i64)));
         let pending: Vec<i64> = host.pending.lock().unwrap().iter().map(|(_, r)| r.fuel).collect();
-        assert_eq!(pending, (RECORDS_PER_TRANSACTION as i64..count as i64).collect::<Vec<_>>());
-        host.pending.lock().unwrap()[10].1.id = ExecutionRecord::new_id();
+        assert_eq!(pending, (RECORDS_PER_TRANSACTION as i64..=count as i64).collect::<Vec<_>>());
+        host.pending.lock().unwrap()[10].0 = tenant.id.clone();
         host.flush(&store).await.unwrap();
         assert!(host.pending.lock().unwrap().is_empty());
         let written = store.installs(&tenant.id).executions(&id, 5_000).await.unwrap();
-        assert_eq!(written.len(), count);
+        assert_eq!(written.len(), count + 1);
+        let newest_first: Vec<i64> = written.iter().map(|r| r.fuel).collect();
+        assert_eq!(newest_first, (0..=count as i64).rev().collect::<Vec<_>>(), "listed in the order of the calls");
+        assert_eq!(store.installs(&tenant.id).executions_recorded(&id).await.unwrap(), count as i64 + 1);
 
         // A flush leaves each plugin its newest records only.
         let more = hanse_store::EXECUTIONS_KEPT as usize;

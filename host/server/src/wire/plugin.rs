@@ -236,6 +236,8 @@ impl From<&ExecutionRecord> for ExecutionDetail {
 pub struct ExecutionList {
     /// At most 100.
     pub items: Vec<ExecutionOut>,
+    /// Calls of the plugin recorded in all; the newest 1,000 are kept, older ones are overwritten.
+    pub recorded: i64,
 }
 
 /// Body of `POST /store/v1/price`.

@@ -187,7 +187,8 @@ async fn rollback(AdminTenant(tenant): AdminTenant, State(state): State<AppState
     Ok(Json((&install).into()))
 }
 
-/// The plugin's most recent calls (up to 100): duration, fuel, outcome, error, logs.
+/// The plugin's most recent calls (up to 100): duration, fuel, outcome, error, logs; and how
+/// many calls were recorded in all (the newest 1,000 are kept).
 #[utoipa::path(
     get, path = "/plugins/{id}/executions", tag = "admin",
     params(("id" = String, Path, description = "Plugin id")),
@@ -198,8 +199,10 @@ async fn executions(AdminTenant(tenant): AdminTenant, State(state): State<AppSta
     let id = id_in_path(&id)?;
     // Records are written in batches; write what this instance holds before reading.
     state.plugins().flush(state.store()).await?;
-    let records = state.store().installs(&tenant.id).executions(&id, 100).await?;
-    Ok(Json(ExecutionList { items: records.iter().map(Into::into).collect() }))
+    let installs = state.store().installs(&tenant.id);
+    let records = installs.executions(&id, 100).await?;
+    let recorded = installs.executions_recorded(&id).await?;
+    Ok(Json(ExecutionList { items: records.iter().map(Into::into).collect(), recorded }))
 }
 
 /// One recorded call, with its input and configuration when the install captured it: save

@@ -1,6 +1,6 @@
 //! The buyer's order history, scoped by permission: their own orders (`sales.view_orders`),
 //! their subordinates' too (`sales.view_orders.subordinates`), or the whole company's (the
-//! company admin); an order's detail; and reorder.
+//! company admin); an order's detail, its credit memos; and reorder.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -16,10 +16,10 @@ use crate::extract::{QueryParams, SignedIn};
 use crate::ordering::Orderable;
 use crate::state::AppState;
 use crate::wire::cart::{LineOutcomeOut, QuickOrderOut};
-use crate::wire::order::{OrderOut, OrderPage, OrderQuery};
+use crate::wire::order::{CreditMemoOut, CreditMemosOut, OrderOut, OrderPage, OrderQuery};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_orders)).routes(routes!(get_order)).routes(routes!(reorder))
+    OpenApiRouter::new().routes(routes!(list_orders)).routes(routes!(get_order)).routes(routes!(list_refunds)).routes(routes!(reorder))
 }
 
 /// The buyers whose orders `buyer` may see: `None` for the whole company.
@@ -67,6 +67,20 @@ async fn list_orders(buyer: SignedIn, State(state): State<AppState>, QueryParams
 )]
 async fn get_order(buyer: SignedIn, State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<OrderOut>> {
     Ok(Json(OrderOut::from(&visible_order(&state, &buyer, &id).await?).for_buyer()))
+}
+
+/// The credit memos of an order the buyer may see, oldest first (Magento's "Refunds" tab):
+/// what each gave back, line by line, and where the money went.
+#[utoipa::path(
+    get, path = "/orders/{id}/refunds", tag = "storefront",
+    params(("id" = String, Path, description = "Order id")),
+    security(("buyer_session" = [])),
+    responses((status = 200, body = CreditMemosOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+async fn list_refunds(buyer: SignedIn, State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<CreditMemosOut>> {
+    let order = visible_order(&state, &buyer, &id).await?.order;
+    let memos = state.store().orders(&buyer.tenant.id).credit_memos(&order.id).await?;
+    Ok(Json(CreditMemosOut { credit_memos: memos.iter().map(CreditMemoOut::from).collect() }))
 }
 
 /// Copy an order's lines into the cart, each with a quick-order outcome code: products no
