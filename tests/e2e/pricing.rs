@@ -231,3 +231,63 @@ async fn a_failing_plugin_flags_the_cart_instead_of_hiding_it() {
     let (_, cart) = send(shop.buyer(&shop.x_buyer, Method::GET, "/store/v1/cart")).await;
     assert_eq!((&cart["lines"][0]["problem"], &cart["subtotal"]), (&Value::Null, &json!("200.00")), "{cart}");
 }
+
+/// The storefront's category tree is the visitor's catalog's: the categories of the products it
+/// shows and their ancestors, plus the categories assigned to it with everything below them.
+#[tokio::test]
+async fn the_category_tree_shows_what_the_catalog_shows() {
+    let shop = Shop::open().await;
+    let category = |name: &'static str, parent: Option<String>| {
+        let shop = &shop;
+        async move {
+            let (status, body) = send(shop.admin(Method::POST, "/admin/v1/categories").json(&json!({"name": name, "parent_id": parent}))).await;
+            assert_eq!(status, 201, "{body}");
+            body["id"].as_str().expect("id").to_owned()
+        }
+    };
+    let tools = category("Tools", None).await;
+    let hammers = category("Hammers", Some(tools.clone())).await;
+    let metal = category("Metal", None).await;
+    let sheets = category("Sheets", Some(metal.clone())).await;
+    category("Empty", None).await;
+    for (sku, category) in [("A", &hammers), ("B", &sheets)] {
+        let (status, body) = send(shop.admin(Method::PATCH, &format!("/admin/v1/products/{sku}")).json(&json!({"categories": [category]}))).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let custom = shop.catalog("X contract", &["B"], &[&shop.x]).await;
+    let (status, body) = send(shop.admin(Method::PUT, "/admin/v1/shared-catalogs/public/products").json(&json!({"skus": ["A"]}))).await;
+    assert_eq!(status, 200, "{body}");
+    let tree = |request: reqwest::RequestBuilder| async move {
+        let (status, body) = send(request).await;
+        assert_eq!(status, 200, "{body}");
+        fn names(nodes: &Value) -> Vec<String> {
+            nodes.as_array().expect("nodes").iter().map(|n| format!("{}{:?}", n["name"].as_str().unwrap_or(""), names(&n["children"]))).collect()
+        }
+        names(&body["items"])
+    };
+    let x = |path: &str| shop.buyer(&shop.x_buyer, Method::GET, path);
+
+    // Guests and Y: the public catalog shows A, in Tools > Hammers. X: B, in Metal > Sheets.
+    assert_eq!(tree(shop.guest(Method::GET, "/store/v1/categories")).await, ["Tools[\"Hammers[]\"]"]);
+    assert_eq!(tree(shop.buyer(&shop.y_buyer, Method::GET, "/store/v1/categories")).await, ["Tools[\"Hammers[]\"]"]);
+    assert_eq!(tree(x("/store/v1/categories")).await, ["Metal[\"Sheets[]\"]"]);
+    let (status, body) = send(x(&format!("/store/v1/categories/{hammers}"))).await;
+    assert_eq!((status, code(&body)), (404, "category_not_found"), "a category the catalog does not show: {body}");
+    let (status, body) = send(x(&format!("/store/v1/categories/{metal}"))).await;
+    assert_eq!((status, body["name"].as_str()), (200, Some("Metal")), "{body}");
+
+    // Tools assigned to X's catalog: it shows with everything below it.
+    let (status, body) = send(shop.admin(Method::PUT, &format!("/admin/v1/shared-catalogs/{custom}/categories")).json(&json!({"category_ids": [tools]}))).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(tree(x("/store/v1/categories")).await, ["Metal[\"Sheets[]\"]", "Tools[\"Hammers[]\"]"]);
+    let (status, _) = send(x(&format!("/store/v1/categories/{hammers}"))).await;
+    assert_eq!(status, 200);
+
+    // A deactivated product no longer holds its category open.
+    let (status, _) = send(shop.admin(Method::PATCH, "/admin/v1/products/A").json(&json!({"status": "inactive"}))).await;
+    assert_eq!(status, 200);
+    assert_eq!(tree(shop.guest(Method::GET, "/store/v1/categories")).await, Vec::<String>::new());
+    // The merchant's tree is whole.
+    let (_, all) = send(shop.admin(Method::GET, "/admin/v1/categories")).await;
+    assert_eq!(all["items"].as_array().map(Vec::len), Some(3), "{all}");
+}

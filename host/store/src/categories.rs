@@ -51,13 +51,34 @@ impl Categories<'_> {
 
     /// Every category, flat, ordered by path.
     pub async fn list(&self) -> Result<Vec<CategoryNode>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM categories WHERE tenant_id = $1 ORDER BY path"
+        let mut conn = self.store.pool.acquire().await?;
+        list(&mut conn, self.tenant).await
+    }
+
+    /// The categories the shared catalog `catalog` shows, flat, ordered by path: those assigned
+    /// to it and everything below them, those holding an active product it shows by direct
+    /// assignment (Magento allows the categories of a catalog's selected products), and the
+    /// ancestors of all of these, so that the tree stays whole. A category with nothing the
+    /// catalog shows is left out.
+    pub async fn shown_by(&self, catalog: &str) -> Result<Vec<CategoryNode>> {
+        let mut conn = self.store.pool.acquire().await?;
+        let all = list(&mut conn, self.tenant).await?;
+        let assigned = "EXISTS (SELECT 1 FROM shared_catalog_categories g WHERE g.tenant_id = c.tenant_id AND g.catalog_id = $2 AND g.category_id = c.id)";
+        let holding = "EXISTS (SELECT 1 FROM product_categories pc
+                 JOIN shared_catalog_products sp ON sp.tenant_id = pc.tenant_id AND sp.catalog_id = $2 AND sp.sku = pc.sku
+                 JOIN products p ON p.tenant_id = pc.tenant_id AND p.sku = pc.sku AND p.status = 'active'
+               WHERE pc.tenant_id = c.tenant_id AND pc.category_id = c.id)";
+        let roots: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT c.path, CAST(CASE WHEN {assigned} THEN 1 ELSE 0 END AS BIGINT) FROM categories c
+             WHERE c.tenant_id = $1 AND ({assigned} OR {holding})"
         )))
         .bind(self.tenant.as_str())
-        .fetch_all(&self.store.pool)
+        .bind(catalog)
+        .fetch_all(&mut *conn)
         .await?;
-        rows.iter().map(from_row).collect()
+        // Paths end with '/', so a prefix is always a whole ancestor.
+        let shown = |path: &str| roots.iter().any(|(root, assigned)| root.starts_with(path) || (*assigned == 1 && path.starts_with(root.as_str())));
+        Ok(all.into_iter().filter(|node| shown(&node.path)).collect())
     }
 
     /// Renames, moves or reorders a category. Moving rewrites the paths of its whole subtree in
@@ -216,6 +237,14 @@ async fn insert(conn: &mut AnyConnection, tenant: &TenantId, name: &str, parent_
 
 fn sibling_conflict(name: &str) -> impl FnOnce(sqlx::Error) -> StoreError {
     StoreError::on_unique(format!("a category named {name:?} already exists at that place in the tree"))
+}
+
+async fn list(conn: &mut AnyConnection, tenant: &TenantId) -> Result<Vec<CategoryNode>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM categories WHERE tenant_id = $1 ORDER BY path")))
+        .bind(tenant.as_str())
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(from_row).collect()
 }
 
 async fn get(conn: &mut AnyConnection, tenant: &TenantId, id: &str) -> Result<Option<CategoryNode>> {
