@@ -144,3 +144,23 @@ async fn stock_in_two_warehouses_from_checkout_to_shipment() {
     let (ok, stdout, stderr) = run_cli(&shop.server.database_url, &["inventory", "check"]);
     assert!(ok && stdout.starts_with("ok:"), "{stdout} {stderr}");
 }
+
+/// A SKU spelled like a fixed segment of the inventory routes (`sources`, `import`) is reached
+/// by percent-encoding one of its characters: the router matches the path as sent, the SKU is
+/// read decoded.
+#[tokio::test]
+async fn a_sku_named_like_a_route_is_reached_percent_encoded() {
+    let shop = Shop::open().await;
+    for sku in ["sources", "import"] {
+        let (status, body) = send(shop.admin(Method::POST, "/admin/v1/products").json(&json!({"sku": sku, "name": sku, "price": "1.00"}))).await;
+        assert_eq!(status, 201, "{body}");
+        let encoded = format!("%{:02X}{}", sku.as_bytes()[0], &sku[1..]);
+        let (status, stock) = send(shop.admin(Method::PUT, &format!("/admin/v1/inventory/{encoded}")).json(&json!({"quantity": 4}))).await;
+        assert_eq!((status, &stock["sku"], &stock["salable_quantity"]), (200, &json!(sku), &json!(4)), "{stock}");
+        let (status, stock) = send(shop.admin(Method::GET, &format!("/admin/v1/inventory/{encoded}"))).await;
+        assert_eq!((status, &stock["quantity"]), (200, &json!(4)), "{stock}");
+    }
+    // The fixed routes answer as before.
+    let (status, list) = send(shop.admin(Method::GET, "/admin/v1/inventory/sources")).await;
+    assert_eq!((status, &list["items"][0]["code"]), (200, &json!("default")), "{list}");
+}
