@@ -37,6 +37,12 @@ pub fn child_path(parent_path: Option<&str>, id: &str) -> String {
     format!("{}{id}/", parent_path.unwrap_or("/"))
 }
 
+/// The paths of the category at `path` and of its ancestors, from the top down:
+/// `/a/b/c/` gives `/a/`, `/a/b/`, `/a/b/c/`.
+pub fn lineage(path: &str) -> impl Iterator<Item = &str> {
+    path.match_indices('/').skip(1).map(move |(end, _)| &path[..=end])
+}
+
 /// Depth of a path: 1 for a top-level category.
 pub fn depth(path: &str) -> usize {
     path.trim_matches('/').split('/').count()
@@ -116,6 +122,12 @@ pub fn subtree_height<'a>(path: &str, descendant_paths: impl IntoIterator<Item =
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lineage_runs_from_the_top_down_to_the_category() {
+        assert_eq!(lineage("/a/b/c/").collect::<Vec<_>>(), ["/a/", "/a/b/", "/a/b/c/"]);
+        assert_eq!(lineage("/a/").collect::<Vec<_>>(), ["/a/"]);
+    }
 
     fn node(id: &str, parent: Option<&str>, path: &str, position: i64) -> CategoryNode {
         CategoryNode { id: id.into(), parent_id: parent.map(Into::into), name: id.to_uppercase(), position, path: path.into() }

@@ -1,6 +1,8 @@
 //! The category tree of one tenant.
 
-use hanse_domain::category::{CategoryNode, check_move, child_path, depth, subtree_height, MAX_DEPTH};
+use std::collections::HashSet;
+
+use hanse_domain::category::{CategoryNode, check_move, child_path, depth, lineage, subtree_height, MAX_DEPTH};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -76,9 +78,16 @@ impl Categories<'_> {
         .bind(catalog)
         .fetch_all(&mut *conn)
         .await?;
-        // Paths end with '/', so a prefix is always a whole ancestor.
-        let shown = |path: &str| roots.iter().any(|(root, assigned)| root.starts_with(path) || (*assigned == 1 && path.starts_with(root.as_str())));
-        Ok(all.into_iter().filter(|node| shown(&node.path)).collect())
+        // Shown: an anchor or one of its ancestors, or anything at or below an assigned one.
+        let mut above = HashSet::new();
+        let mut assigned = HashSet::new();
+        for (path, is_assigned) in &roots {
+            above.extend(lineage(path));
+            if *is_assigned == 1 {
+                assigned.insert(path.as_str());
+            }
+        }
+        Ok(all.into_iter().filter(|node| above.contains(node.path.as_str()) || lineage(&node.path).any(|p| assigned.contains(p))).collect())
     }
 
     /// Renames, moves or reorders a category. Moving rewrites the paths of its whole subtree in

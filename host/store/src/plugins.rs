@@ -1,6 +1,8 @@
 //! Plugins: the registry of packages (platform-wide and tenants' private ones), each tenant's
 //! installs, and the record of calls.
 
+use std::collections::{BTreeMap, HashMap};
+
 use hanse_domain::plugin::{Capture, PluginId, PluginKind, Version};
 use hanse_domain::time::Timestamp;
 use sqlx::any::AnyRow;
@@ -154,14 +156,11 @@ impl Store {
         if records.is_empty() {
             return Ok(());
         }
-        // Each plugin's calls, in the order given.
-        let mut plugins: Vec<((&str, &str), Vec<&ExecutionRecord>)> = Vec::new();
+        // Each plugin's calls, in the order given; the plugins in key order, so that two
+        // replicas flushing the same plugins lock their counts in the same order.
+        let mut plugins: BTreeMap<(&str, &str), Vec<&ExecutionRecord>> = BTreeMap::new();
         for (tenant, record) in records {
-            let key = (tenant.as_str(), record.plugin_id.as_str());
-            match plugins.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, calls)) => calls.push(record),
-                None => plugins.push((key, vec![record])),
-            }
+            plugins.entry((tenant.as_str(), record.plugin_id.as_str())).or_default().push(record);
         }
         let mut tx = self.begin_write().await?;
         // Number the calls: the counts' row locks also order two replicas' flushes of one plugin.
@@ -176,16 +175,15 @@ impl Store {
             query = query.bind(*tenant).bind(*plugin).bind(calls.len() as i64);
         }
         let counted = query.fetch_all(&mut *tx).await?;
-        let mut totals = Vec::with_capacity(counted.len());
+        let mut totals = HashMap::with_capacity(counted.len());
         for row in &counted {
-            totals.push((row.try_get::<String, _>(0)?, row.try_get::<String, _>(1)?, row.try_get::<i64, _>(2)?));
+            totals.insert((row.try_get::<String, _>(0)?, row.try_get::<String, _>(1)?), row.try_get::<i64, _>(2)?);
         }
         let mut numbered: Vec<(&str, i64, &ExecutionRecord)> = Vec::with_capacity(records.len());
         for ((tenant, plugin), calls) in &plugins {
             let recorded = totals
-                .iter()
-                .find(|(t, p, _)| t == tenant && p == plugin)
-                .map(|(_, _, recorded)| *recorded)
+                .get(&((*tenant).to_owned(), (*plugin).to_owned()))
+                .copied()
                 .ok_or_else(|| StoreError::corrupt("execution count", format!("{tenant}/{plugin} was not counted")))?;
             let first = recorded - calls.len() as i64;
             // More calls than the ring holds: the older ones would only be overwritten.
